@@ -1,1 +1,10 @@
-export {};
+export { Secret, secret, REDACTED } from './secret.js';
+export { redactConfig, type RedactedConfig } from './redact-config.js';
+export { envBoolean, envHostPort, envInt, envList, envPort, envUrl } from './env-values.js';
+export { ConfigError, formatConfigProblems, type ConfigProblem } from './config-error.js';
+export { exitOnConfigError, loadConfig, loadConfigOrExit, type Env, type ExitHooks } from './load-config.js';
+export { composeConfig } from './compose-config.js';
+export { serviceConfig, LOG_LEVELS, type LogLevel, type ServiceDefaults, type ServiceSettings } from './fragments/service-config.js';
+export { kafkaConfig, KAFKA_SASL_MECHANISMS, type KafkaSettings } from './fragments/kafka-config.js';
+export { clickhouseConfig, type ClickHouseSettings } from './fragments/clickhouse-config.js';
+export { s3Config, type S3Settings } from './fragments/s3-config.js';

@@ -1,1 +1,10 @@
-export {};
+export { createLogger, type Logger, type LoggerOptions, type StructuredLogger } from './logger.js';
+export { SECRET_LOG_FIELDS, secretLogPaths } from './log-redaction.js';
+export { activeTraceFields, type TraceLogFields } from './trace-log-fields.js';
+export { PinoNestLogger } from './pino-nest-logger.js';
+export { flushSpans, startTracing, type StopTracing, type TracingOptions } from './tracing.js';
+export { extractTraceContext, injectTraceHeaders, type TraceCarrier } from './trace-propagation.js';
+export { withSpan } from './spans.js';
+export { defineCounter, defineGauge, defineHistogram, metricsRegistry, startProcessMetrics } from './metrics-registry.js';
+export { InMemorySpanExporter } from '@opentelemetry/sdk-trace';
+export { SpanKind, type Context } from '@opentelemetry/api';

@@ -1,1 +1,3 @@
-export {};
+export { stackEndpoints, type StackEndpoints } from './stack-endpoints.js';
+export { uniqueName } from './unique-name.js';
+export { waitFor, type WaitForOptions } from './wait-for.js';

@@ -1,0 +1,57 @@
+import { ROOT_CONTEXT, TraceFlags, propagation, trace } from '@opentelemetry/api';
+import { W3CTraceContextPropagator } from '@opentelemetry/core';
+import type { Producer, ProducerRecord } from 'kafkajs';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import { KafkaDeliveryTimeoutError, KafkaProducer } from './producer.js';
+
+function fakeProducer() {
+  const send = vi.fn(async (record: ProducerRecord) => [
+    { topicName: record.topic, partition: 0, errorCode: 0, baseOffset: '41' },
+  ]);
+  return { producer: { send } as unknown as Producer, send };
+}
+
+describe('KafkaProducer.send', () => {
+  beforeAll(() => propagation.setGlobalPropagator(new W3CTraceContextPropagator()));
+  afterAll(() => propagation.disable());
+
+  const traceContext = trace.setSpanContext(ROOT_CONTEXT, {
+    traceId: '4bf92f3577b34da6a3ce929d0e0e4736',
+    spanId: '00f067aa0ba902b7',
+    traceFlags: TraceFlags.SAMPLED,
+  });
+
+  it('waits for all in-sync replicas and adds traceparent without mutating the caller headers', async () => {
+    const { producer, send } = fakeProducer();
+    const headers = { 'content-type': 'application/json' };
+    const reports = await new KafkaProducer(producer).send('t', [{ key: 'u1', value: '{}', headers }], { traceContext });
+    const record = send.mock.calls[0]?.[0];
+    expect(record?.acks).toBe(-1);
+    expect(record?.messages[0]?.headers).toEqual({
+      'content-type': 'application/json',
+      traceparent: '00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01',
+    });
+    expect(headers).toEqual({ 'content-type': 'application/json' });
+    expect(reports).toEqual([{ topic: 't', partition: 0, baseOffset: '41' }]);
+  });
+
+  it('rejects when no acknowledgement arrives within the delivery timeout', async () => {
+    vi.useFakeTimers();
+    try {
+      const send = vi.fn(() => new Promise<never>(() => undefined));
+      const producer = new KafkaProducer({ send } as unknown as Producer, { deliveryTimeoutMs: 5_000 });
+      const result = producer.send('t', [{ value: 'x' }]);
+      const assertion = expect(result).rejects.toBeInstanceOf(KafkaDeliveryTimeoutError);
+      await vi.advanceTimersByTimeAsync(5_000);
+      await assertion;
+    } finally {
+      vi.useRealTimers();
+    }
+  });
+
+  it('sends nothing for an empty list', async () => {
+    const { producer, send } = fakeProducer();
+    expect(await new KafkaProducer(producer).send('t', [])).toEqual([]);
+    expect(send).not.toHaveBeenCalled();
+  });
+});

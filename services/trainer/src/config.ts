@@ -1,0 +1,10 @@
+import { clickhouseConfig, s3Config } from '@kuroshio/config';
+import type { ServiceConfig } from '@kuroshio/service-kit';
+
+/** Everything the trainer reads from its environment, besides the service settings every service has. */
+export const trainerConfigParts = {
+  clickhouse: clickhouseConfig(),
+  s3: s3Config(),
+};
+
+export type TrainerConfig = ServiceConfig<typeof trainerConfigParts>;
