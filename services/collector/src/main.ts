@@ -1,13 +1,22 @@
 import 'reflect-metadata';
 import { grpcServiceOptions } from '@kuroshio/contracts';
-import { bootstrapService } from '@kuroshio/service-kit';
+import { SERVICE_LOGGER, bootstrapService } from '@kuroshio/service-kit';
+import type { Logger } from '@kuroshio/telemetry';
 import { collectorConfigParts } from './config.js';
 import { CollectorModule } from './collector.module.js';
 
-await bootstrapService({
+const service = await bootstrapService({
   name: 'collector',
   httpPort: 7001,
   config: collectorConfigParts,
   module: (config) => CollectorModule.forRoot(config),
   grpc: grpcServiceOptions('collector', 50051),
 });
+
+const { sources } = service.config.collector;
+const logger = service.app.get<Logger>(SERVICE_LOGGER);
+if (sources.length === 0) {
+  logger.warn('no sources configured (COLLECTOR_SOURCES / COLLECTOR_SOURCES_FILE): every ingest request is refused with 401');
+} else {
+  logger.info({ sources: sources.map((source) => `${source.tenant}/${source.id}`) }, 'sources loaded');
+}

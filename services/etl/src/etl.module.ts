@@ -3,6 +3,7 @@ import { ClickHouseModule } from '@kuroshio/clickhouse';
 import { KafkaModule } from '@kuroshio/kafka';
 import { ObjectStoreModule } from '@kuroshio/object-store';
 import type { EtlConfig } from './config.js';
+import { RawEventsConsumer } from './transport/raw-events.consumer.js';
 
 @Module({})
 export class EtlModule {
@@ -10,6 +11,7 @@ export class EtlModule {
     return {
       module: EtlModule,
       imports: [KafkaModule.forRoot(config.kafka), ClickHouseModule.forRoot(config.clickhouse), ObjectStoreModule.forRoot(config.s3)],
+      providers: [RawEventsConsumer],
     };
   }
 }

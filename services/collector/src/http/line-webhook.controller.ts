@@ -1,0 +1,58 @@
+import { randomUUID } from 'node:crypto';
+import { Controller, Headers, HttpCode, Param, Post, Req, UseFilters } from '@nestjs/common';
+import type { FastifyRequest } from 'fastify';
+import { DomainError } from '@kuroshio/service-kit';
+import { EventIngestor } from '../ingest/event-ingestor.js';
+import { verifyLineSignature } from '../line/line-signature.js';
+import { mapLineWebhook } from '../line/line-webhook-events.js';
+import { SourceRegistry } from '../sources/source-registry.js';
+import { IngestErrorHttpFilter } from './ingest-error-http.filter.js';
+import { rejectedEventBody, type RejectedEventBody } from './ingest-reply.js';
+import { ingestBodyOf } from './http-ingest-pipeline.js';
+import { decodeJsonBody } from './request-body.js';
+
+export interface LineWebhookReplyBody {
+  readonly success: true;
+  readonly accepted: number;
+  /** Indexes refer to the webhook's `events` array. */
+  readonly rejected: readonly RejectedEventBody[];
+  readonly skipped: readonly { index: number; type: string }[];
+}
+
+/** LINE Messaging API webhook of one source (a LINE official account), URL `/v1/line/<source>`. */
+@Controller('v1/line')
+@UseFilters(IngestErrorHttpFilter)
+export class LineWebhookController {
+  constructor(
+    private readonly ingestor: EventIngestor,
+    private readonly sources: SourceRegistry,
+  ) {}
+
+  @Post(':source')
+  @HttpCode(200)
+  async webhook(
+    @Param('source') sourceId: string,
+    @Headers('x-line-signature') signature: string | undefined,
+    @Req() request: FastifyRequest,
+  ): Promise<LineWebhookReplyBody> {
+    const receivedAt = new Date();
+    const source = this.sources.byId(sourceId);
+    const secret = source?.lineChannelSecret;
+    if (source === undefined || secret === undefined) {
+      throw new DomainError('NOT_FOUND', 'no LINE source with this id', { reason: 'unknown_line_source' });
+    }
+    const body = ingestBodyOf(request);
+    // The signature covers the bytes as LINE sent them; nothing is parsed before it checks out.
+    if (!verifyLineSignature(secret.reveal(), body.wire, signature)) {
+      throw new DomainError('UNAUTHENTICATED', 'x-line-signature does not match the body', { reason: 'invalid_signature' });
+    }
+    const mapped = mapLineWebhook(decodeJsonBody(body.bytes));
+    const outcome = await this.ingestor.ingest({ source, events: mapped.events, transport: 'line-webhook', requestId: randomUUID(), receivedAt });
+    return {
+      success: true,
+      accepted: outcome.accepted,
+      rejected: outcome.rejections.map((rejection) => rejectedEventBody(rejection, mapped.positions[rejection.index] ?? rejection.index)),
+      skipped: mapped.skipped,
+    };
+  }
+}

@@ -1,0 +1,95 @@
+import type { Source } from '../sources/source-definition.js';
+import { prepareEvents, type EventRejection, type IngestContext } from './event-preparation.js';
+import type { EventSink } from './event-sink.js';
+import type { InFlightBudget } from './in-flight-budget.js';
+import { kafkaUnavailable, overloaded, rateLimited, tooManyEvents } from './ingest-errors.js';
+import { NO_METRICS, type IngestMetrics, type RequestRefusal } from './ingest-metrics.js';
+import type { SourceRateLimits } from './source-rate-limits.js';
+
+export interface IngestLimits {
+  readonly maxBatchEvents: number;
+  readonly maxEventBytes: number;
+  readonly retryAfterSeconds: number;
+}
+
+export interface IngestRequest {
+  readonly source: Source;
+  readonly events: readonly unknown[];
+  readonly transport: IngestContext['transport'];
+  readonly requestId: string;
+  readonly receivedAt: Date;
+  readonly indexOffset?: number;
+}
+
+export interface IngestOutcome {
+  /** Events Kafka acknowledged. */
+  readonly accepted: number;
+  readonly rejections: readonly EventRejection[];
+}
+
+export interface EventIngestorDeps {
+  readonly sink: EventSink;
+  readonly rateLimits: SourceRateLimits;
+  readonly budget: InFlightBudget;
+  readonly limits: IngestLimits;
+  readonly collector: string;
+  readonly metrics?: IngestMetrics;
+}
+
+/**
+ * The one ingest path of every transport (Segment HTTP, LINE webhook, gRPC): size and rate limits
+ * for the request, per-event validation, then a bounded wait for Kafka's acknowledgement. It
+ * returns only once every accepted event is durable, and throws a coded DomainError otherwise.
+ */
+export class EventIngestor {
+  readonly #metrics: IngestMetrics;
+
+  constructor(private readonly deps: EventIngestorDeps) {
+    this.#metrics = deps.metrics ?? NO_METRICS;
+  }
+
+  async ingest(request: IngestRequest): Promise<IngestOutcome> {
+    const { source, events } = request;
+    const { limits } = this.deps;
+    if (events.length > limits.maxBatchEvents) throw this.#refuse(source, 'too_many_events', events.length, tooManyEvents(events.length, limits.maxBatchEvents));
+    if (events.length === 0) return { accepted: 0, rejections: [] };
+
+    const taken = this.deps.rateLimits.take(source, events.length);
+    if (!taken.ok) throw this.#refuse(source, 'rate_limited', events.length, rateLimited(source.id, taken.retryAfterMs));
+
+    const prepared = prepareEvents(events, {
+      source,
+      transport: request.transport,
+      requestId: request.requestId,
+      collector: this.deps.collector,
+      receivedAt: request.receivedAt,
+      maxEventBytes: limits.maxEventBytes,
+      ...(request.indexOffset === undefined ? {} : { indexOffset: request.indexOffset }),
+    });
+    for (const rejection of prepared.rejections) this.#metrics.rejected(source.id, rejection.code, 1);
+    if (prepared.records.length === 0) return { accepted: 0, rejections: prepared.rejections };
+
+    const release = this.deps.budget.tryAcquire(prepared.records.length, prepared.bytes);
+    if (release === undefined) throw this.#refuse(source, 'overloaded', prepared.records.length, overloaded(limits.retryAfterSeconds));
+    this.#reportInFlight();
+    try {
+      await this.deps.sink.publish(prepared.records);
+    } catch (error) {
+      throw this.#refuse(source, 'kafka_unavailable', prepared.records.length, kafkaUnavailable(limits.retryAfterSeconds, error));
+    } finally {
+      release();
+      this.#reportInFlight();
+    }
+    this.#metrics.accepted(source.id, prepared.records.length);
+    return { accepted: prepared.records.length, rejections: prepared.rejections };
+  }
+
+  #refuse<E extends Error>(source: Source, reason: RequestRefusal, count: number, error: E): E {
+    this.#metrics.rejected(source.id, reason, count);
+    return error;
+  }
+
+  #reportInFlight(): void {
+    this.#metrics.inFlight(this.deps.budget.events, this.deps.budget.bytes);
+  }
+}

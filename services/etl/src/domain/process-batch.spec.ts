@@ -1,0 +1,154 @@
+import { TOPICS, validateTopicValue } from '@kuroshio/contracts';
+import { describe, expect, it } from 'vitest';
+import { PiiTokenizer } from '../pii/index.js';
+import { EVENT_SCHEMA_DIRECTORY } from '../schema-directory.js';
+import { rawEventValue, rawRecord } from '../testing/raw-event-fixtures.js';
+import { DedupWindow } from './dedup-window.js';
+import { EventSchemas } from './event-schemas.js';
+import { processBatch, type BatchProcessing } from './process-batch.js';
+import type { RawRecord } from './raw-record.js';
+
+const PII = {
+  email: 'wang.xiaoming@example.com.tw',
+  mobile: '0912-345-678',
+  nationalId: 'A123456789',
+  card: '4111 1111 1111 1111',
+  name: '王小明',
+  msisdn: '+886 912 000 111',
+};
+
+const schemas = await EventSchemas.load(EVENT_SCHEMA_DIRECTORY);
+
+function processing(): BatchProcessing {
+  return {
+    schemas,
+    scrubber: new PiiTokenizer({ key: Buffer.alloc(32, 7) }),
+    dedup: new DedupWindow(1000),
+    eventTime: { lateAfterMs: 86_400_000, futureToleranceMs: 300_000 },
+    now: () => new Date('2026-11-27T01:00:10.000Z'),
+  };
+}
+
+function batchOf(records: RawRecord[]) {
+  return { topic: 'kuroshio.events.raw.v1', partition: 3, records };
+}
+
+function charge(messageId: string, extra: Record<string, unknown> = {}) {
+  return rawEventValue({
+    messageId,
+    userId: PII.email,
+    context: { channel: 'Mobile App', traits: { phone: PII.mobile } },
+    properties: {
+      chargeId: 'c-1',
+      amount: '1,299.00',
+      currency: 'twd',
+      merchant: 'Game Store',
+      dueDate: '2026-12-15',
+      msisdn: PII.msisdn,
+      note: `customer ${PII.nationalId} paid with ${PII.card}`,
+    },
+    ...extra,
+  });
+}
+
+describe('processBatch', () => {
+  it('turns a good event into a clean event: normalised, schema-checked, PII tokenised, key tokenised', () => {
+    const out = processBatch(batchOf([rawRecord(charge('m-1'), { key: Buffer.from(PII.email) })]), processing());
+    expect(out.rejected).toEqual([]);
+    expect(out.clean).toHaveLength(1);
+    const [event] = out.clean;
+    const envelope = event!.value.envelope;
+    expect(envelope.context.channel).toBe('app');
+    // Device 2 s behind: 01:00:00 + (01:00:07 − 01:00:05).
+    expect(envelope.timestamp).toBe('2026-11-27T01:00:02.000Z');
+    expect(event!.value.processing).toMatchObject({ eventSchema: 'carrier_billing_charge@1', clockSkewMs: 2000, raw: { partition: 3 } });
+    expect(envelope.properties).toMatchObject({ amount: 1299, currency: 'TWD', merchant: 'Game Store' });
+    expect(envelope.userId).toMatch(/^tok_email_/);
+    expect(event!.customerId).toBe(envelope.userId);
+    expect(envelope.properties?.msisdn).toMatch(/^tok_/);
+    expect(event!.value.processing.tokenizedPaths).toEqual(expect.arrayContaining(['userId', 'properties.msisdn', 'properties.note', 'context.traits.phone']));
+    expect(validateTopicValue(TOPICS.eventsClean, event!.value).ok).toBe(true);
+    expect(out.outcomes).toMatchObject([{ outcome: 'accepted', tenant: 'telco', source: 'app-sdk', type: 'track', event: 'Carrier Billing Charge' }]);
+  });
+
+  it('leaves PII nowhere in what it hands to the sinks, raw archive included', () => {
+    const identify = rawEventValue({ messageId: 'm-2', type: 'identify', event: undefined, traits: { name: PII.name, email: PII.email, plan: 'gold' } });
+    const out = processBatch(
+      batchOf([
+        rawRecord(charge('m-1')),
+        rawRecord(identify),
+        rawRecord(charge('m-3', { properties: { amount: 'lots', currency: 'TWD', note: PII.card } })),
+        rawRecord(Buffer.from(`{"broken": "${PII.email}`)),
+      ]),
+      processing(),
+    );
+    expect(out.clean).toHaveLength(2);
+    expect(out.rejected).toHaveLength(2);
+    const everything = JSON.stringify(out, (_key, value: unknown) => (Buffer.isBuffer(value) || (value as { type?: string })?.type === 'Buffer' ? undefined : value));
+    for (const value of [...Object.values(PII), '0912345678', '4111111111111111']) expect(everything).not.toContain(value);
+    // The explicit-PII name is tokenised in raw/ exactly as in the clean event.
+    const identifyLine = out.archived.find((entry) => entry.line.offset === out.clean[1]!.record.offset)!.line;
+    const archivedTraits = (JSON.parse(identifyLine.value!) as { envelope: { traits: { name: string } } }).envelope.traits;
+    expect(archivedTraits.name).toBe(out.clean[1]!.value.envelope.traits?.name);
+    expect(archivedTraits.name).toMatch(/^tok_/);
+  });
+
+  it('keeps raw/ faithful to the record: the same text except for the tokens', () => {
+    const value = charge('m-1');
+    const out = processBatch(batchOf([rawRecord(value)]), processing());
+    const archived = JSON.parse(out.archived[0]!.line.value!) as typeof value;
+    expect(archived.ingest).toEqual(value.ingest);
+    expect(archived.envelope.properties).toMatchObject({ amount: '1,299.00', currency: 'twd' });
+    expect(archived.envelope.context).toMatchObject({ channel: 'Mobile App' });
+    expect(out.archived[0]!.line).toMatchObject({ partition: 3, valueEncoding: 'utf8' });
+  });
+
+  it('dead-letters bad records with stage, code and reason, and carries on with the rest', () => {
+    const missingId = rawEventValue({ messageId: undefined as unknown as string });
+    const badCurrency = charge('m-5', { properties: { chargeId: 'c', amount: 1, currency: 'dollars', merchant: 'x', dueDate: '2026-12-01' } });
+    const mismatch = charge('m-6', { properties: { chargeId: 'c', amount: 1, currency: 'TWD' } });
+    const epoch = charge('m-8', { timestamp: '1970-01-01T00:00:00Z', sentAt: undefined });
+    const out = processBatch(
+      batchOf([rawRecord(Buffer.from([0xff, 0xfe])), rawRecord(Buffer.from('{not json')), rawRecord(missingId), rawRecord(badCurrency), rawRecord(mismatch), rawRecord(epoch), rawRecord(charge('m-7'))]),
+      processing(),
+    );
+    expect(out.rejected.map((r) => [r.deadLetter.stage, r.deadLetter.errorCode])).toEqual([
+      ['etl.decode', 'INVALID_JSON'],
+      ['etl.decode', 'INVALID_JSON'],
+      ['etl.validate', 'INVALID_ENVELOPE'],
+      ['etl.normalise', 'INVALID_CURRENCY'],
+      ['etl.schema', 'SCHEMA_MISMATCH'],
+      ['etl.normalise', 'INVALID_TIMESTAMP'],
+    ]);
+    expect(out.rejected[4]!.deadLetter.reason).toContain('properties.merchant');
+    expect(out.rejected[0]!.deadLetter.payload.encoding).toBe('base64');
+    for (const rejected of out.rejected) expect(validateTopicValue(TOPICS.eventsDlq, rejected.deadLetter).ok, rejected.deadLetter.reason).toBe(true);
+    expect(out.clean.map((event) => event.value.envelope.messageId)).toEqual(['m-7']);
+    expect(out.archived).toHaveLength(7);
+    expect(out.outcomes.every((outcome) => outcome.eventTime.getTime() > Date.parse('2000-01-01'))).toBe(true);
+  });
+
+  it('drops a messageId seen before in the batch or an earlier one, but not a redelivered record', () => {
+    const shared = processing();
+    const first = rawRecord(charge('m-1'));
+    const out = processBatch(batchOf([first, rawRecord(charge('m-1'))]), shared);
+    expect(out.outcomes.map((outcome) => outcome.outcome)).toEqual(['accepted', 'deduplicated']);
+    const later = processBatch(batchOf([rawRecord(charge('m-1'))]), shared);
+    expect(later.outcomes.map((outcome) => outcome.outcome)).toEqual(['deduplicated']);
+    const replay = processBatch(batchOf([first]), shared);
+    expect(replay.clean.map((event) => event.value)).toEqual(out.clean.map((event) => event.value));
+  });
+
+  it('accepts events without a schema, recording none, and counts late and future events', () => {
+    const out = processBatch(
+      batchOf([
+        rawRecord(rawEventValue({ messageId: 'u-1', event: 'Brand New Thing', properties: { anything: true } })),
+        rawRecord(rawEventValue({ messageId: 'u-2', event: 'Brand New Thing', timestamp: '2026-11-20T00:00:00Z', sentAt: undefined })),
+      ]),
+      processing(),
+    );
+    expect(out.clean.map((event) => event.value.processing.eventSchema)).toEqual([null, null]);
+    expect(out.clean.map((event) => event.schemaVersion)).toEqual([0, 0]);
+    expect(out.outcomes.map((outcome) => outcome.late)).toEqual([false, true]);
+  });
+});
