@@ -1,5 +1,5 @@
 import type { StructuredLogger } from '@kuroshio/telemetry';
-import { Kafka, Partitioners, logLevel, type Admin, type SASLOptions } from 'kafkajs';
+import { Kafka, Partitioners, logLevel, type Admin, type Consumer, type Producer, type SASLOptions } from 'kafkajs';
 import { KafkaConsumer, consumerDefaults, type ConsumerOptions } from './consumer.js';
 import type { KafkaConnectionOptions, KafkaSasl } from './kafka-connection.js';
 import { kafkaLogCreator } from './kafka-log-bridge.js';
@@ -39,34 +39,15 @@ export class KafkaClient {
   }
 
   producer(options: ProducerOptions = {}): KafkaProducer {
-    const producer = new KafkaProducer(
-      this.kafka.producer({
-        idempotent: true,
-        // kafkajs additionally serialises an idempotent producer's requests per broker.
-        maxInFlightRequests: 5,
-        allowAutoTopicCreation: false,
-        // Murmur2 on the key, as the Java client does, so every client agrees on a customer's partition.
-        createPartitioner: Partitioners.DefaultPartitioner,
-      }),
-      options,
-    );
+    // A factory, not an instance: the wrapper replaces the producer when its producer id is lost.
+    const producer = new KafkaProducer(() => this.idempotentProducer(), this.options.logger, options);
     this.producers.add(producer);
     return producer;
   }
 
   consumer(options: ConsumerOptions): KafkaConsumer {
-    const consumer = new KafkaConsumer(
-      this.kafka.consumer({
-        groupId: options.groupId,
-        sessionTimeout: options.sessionTimeoutMs ?? consumerDefaults.sessionTimeoutMs,
-        heartbeatInterval: options.heartbeatIntervalMs ?? consumerDefaults.heartbeatIntervalMs,
-        maxWaitTimeInMs: options.maxWaitTimeMs ?? consumerDefaults.maxWaitTimeMs,
-        maxBytesPerPartition: options.maxBytesPerPartition,
-        allowAutoTopicCreation: false,
-      }),
-      options,
-      this.options.logger,
-    );
+    // A factory, not an instance: the wrapper replaces a consumer kafkajs will not restart.
+    const consumer = new KafkaConsumer(() => this.groupConsumer(options), options, this.options.logger);
     this.consumers.add(consumer);
     return consumer;
   }
@@ -106,6 +87,28 @@ export class KafkaClient {
     await connection?.admin.disconnect().catch(() => undefined);
     this.consumers.clear();
     this.producers.clear();
+  }
+
+  private idempotentProducer(): Producer {
+    return this.kafka.producer({
+      idempotent: true,
+      // kafkajs additionally serialises an idempotent producer's requests per broker.
+      maxInFlightRequests: 5,
+      allowAutoTopicCreation: false,
+      // Murmur2 on the key, as the Java client does, so every client agrees on a customer's partition.
+      createPartitioner: Partitioners.DefaultPartitioner,
+    });
+  }
+
+  private groupConsumer(options: ConsumerOptions): Consumer {
+    return this.kafka.consumer({
+      groupId: options.groupId,
+      sessionTimeout: options.sessionTimeoutMs ?? consumerDefaults.sessionTimeoutMs,
+      heartbeatInterval: options.heartbeatIntervalMs ?? consumerDefaults.heartbeatIntervalMs,
+      maxWaitTimeInMs: options.maxWaitTimeMs ?? consumerDefaults.maxWaitTimeMs,
+      maxBytesPerPartition: options.maxBytesPerPartition,
+      allowAutoTopicCreation: false,
+    });
   }
 
   private admin(): Promise<Admin> {

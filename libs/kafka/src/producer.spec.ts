@@ -1,5 +1,6 @@
 import { ROOT_CONTEXT, TraceFlags, propagation, trace } from '@opentelemetry/api';
 import { W3CTraceContextPropagator } from '@opentelemetry/core';
+import { createLogger } from '@kuroshio/telemetry';
 import type { Producer, ProducerRecord } from 'kafkajs';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { KafkaDeliveryTimeoutError, KafkaProducer } from './producer.js';
@@ -10,6 +11,8 @@ function fakeProducer() {
   ]);
   return { producer: { send } as unknown as Producer, send };
 }
+
+const logger = createLogger({ service: 'test', level: 'silent' });
 
 describe('KafkaProducer.send', () => {
   beforeAll(() => propagation.setGlobalPropagator(new W3CTraceContextPropagator()));
@@ -24,7 +27,7 @@ describe('KafkaProducer.send', () => {
   it('waits for all in-sync replicas and adds traceparent without mutating the caller headers', async () => {
     const { producer, send } = fakeProducer();
     const headers = { 'content-type': 'application/json' };
-    const reports = await new KafkaProducer(producer).send('t', [{ key: 'u1', value: '{}', headers }], { traceContext });
+    const reports = await new KafkaProducer(() => producer, logger).send('t', [{ key: 'u1', value: '{}', headers }], { traceContext });
     const record = send.mock.calls[0]?.[0];
     expect(record?.acks).toBe(-1);
     expect(record?.messages[0]?.headers).toEqual({
@@ -39,7 +42,7 @@ describe('KafkaProducer.send', () => {
     vi.useFakeTimers();
     try {
       const send = vi.fn(() => new Promise<never>(() => undefined));
-      const producer = new KafkaProducer({ send } as unknown as Producer, { deliveryTimeoutMs: 5_000 });
+      const producer = new KafkaProducer(() => ({ send }) as unknown as Producer, logger, { deliveryTimeoutMs: 5_000 });
       const result = producer.send('t', [{ value: 'x' }]);
       const assertion = expect(result).rejects.toBeInstanceOf(KafkaDeliveryTimeoutError);
       await vi.advanceTimersByTimeAsync(5_000);
@@ -51,7 +54,7 @@ describe('KafkaProducer.send', () => {
 
   it('sends nothing for an empty list', async () => {
     const { producer, send } = fakeProducer();
-    expect(await new KafkaProducer(producer).send('t', [])).toEqual([]);
+    expect(await new KafkaProducer(() => producer, logger).send('t', [])).toEqual([]);
     expect(send).not.toHaveBeenCalled();
   });
 });
