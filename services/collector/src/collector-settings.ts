@@ -1,5 +1,6 @@
 import { hostname } from 'node:os';
 import { envBoolean, envInt } from '@kuroshio/config';
+import { TOPICS, TOPIC_NAME_PATTERN } from '@kuroshio/contracts';
 import { z } from 'zod';
 import { parseSources, readSourcesFile } from './sources/load-sources.js';
 import type { Source } from './sources/source-definition.js';
@@ -34,6 +35,8 @@ export interface CollectorSettings {
     readonly lingerMs: number;
     readonly maxBatchEvents: number;
     readonly maxBatchBytes: number;
+    /** events.raw unless a benchmark points a throw-away collector elsewhere. */
+    readonly rawTopic: string;
   };
 }
 
@@ -58,6 +61,7 @@ export function collectorSettingsConfig() {
       COLLECTOR_LINGER_MS: envInt({ min: 0, max: 1_000 }).default(2),
       COLLECTOR_KAFKA_BATCH_EVENTS: envInt({ min: 1, max: 1_000_000 }).default(5_000),
       COLLECTOR_KAFKA_BATCH_BYTES: envInt({ min: 64 * KB, max: 256 * MB }).default(4 * MB),
+      COLLECTOR_RAW_TOPIC: z.string().regex(TOPIC_NAME_PATTERN).default(TOPICS.eventsRaw.name),
     });
   // The source list is parsed beside the other fields (not after them) so that a bad list and a bad
   // limit are reported together.
@@ -86,6 +90,7 @@ export function collectorSettingsConfig() {
           lingerMs: env.COLLECTOR_LINGER_MS,
           maxBatchEvents: env.COLLECTOR_KAFKA_BATCH_EVENTS,
           maxBatchBytes: env.COLLECTOR_KAFKA_BATCH_BYTES,
+          rawTopic: env.COLLECTOR_RAW_TOPIC,
         },
       };
     });

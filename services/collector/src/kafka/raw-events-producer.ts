@@ -1,7 +1,6 @@
 import { Inject, Injectable, type OnModuleDestroy, type OnModuleInit } from '@nestjs/common';
-import { TOPICS } from '@kuroshio/contracts';
 import { KafkaClient, type KafkaProducer } from '@kuroshio/kafka';
-import { SERVICE_LOGGER } from '@kuroshio/service-kit';
+import { ReadinessRegistry, SERVICE_LOGGER } from '@kuroshio/service-kit';
 import type { Logger } from '@kuroshio/telemetry';
 import type { CollectorSettings } from '../collector-settings.js';
 import type { PreparedRecord } from '../ingest/event-preparation.js';
@@ -23,13 +22,16 @@ export class RawEventsProducer implements EventSink, OnModuleInit, OnModuleDestr
   readonly #sink: CoalescingEventSink;
   #connected: Promise<void> | undefined;
   #stopped = false;
+  readonly #topic: string;
 
   constructor(
     kafka: KafkaClient,
     @Inject(COLLECTOR_SETTINGS) settings: CollectorSettings,
     @Inject(SERVICE_LOGGER) private readonly logger: Logger,
     metrics: CollectorMetrics,
+    private readonly readiness: ReadinessRegistry,
   ) {
+    this.#topic = settings.kafka.rawTopic;
     this.#producer = kafka.producer({ deliveryTimeoutMs: settings.kafka.deliveryTimeoutMs });
     this.#sink = new CoalescingEventSink((records) => this.#send(records), {
       lingerMs: settings.kafka.lingerMs,
@@ -41,6 +43,8 @@ export class RawEventsProducer implements EventSink, OnModuleInit, OnModuleDestr
   }
 
   onModuleInit(): void {
+    // Not ready while the producer is being replaced after a lost producer session (libs/kafka).
+    this.readiness.register(this.#producer);
     this.#connected = this.#connectUntilStopped();
     this.#connected.catch(() => undefined);
   }
@@ -56,7 +60,7 @@ export class RawEventsProducer implements EventSink, OnModuleInit, OnModuleDestr
   async #send(records: readonly PreparedRecord[]): Promise<void> {
     await (this.#connected ?? this.#connectUntilStopped());
     await this.#producer.send(
-      TOPICS.eventsRaw.name,
+      this.#topic,
       records.map((record) => ({ key: record.key, value: record.value })),
     );
   }
@@ -65,7 +69,7 @@ export class RawEventsProducer implements EventSink, OnModuleInit, OnModuleDestr
     for (;;) {
       try {
         await this.#producer.connect();
-        this.logger.info({ topic: TOPICS.eventsRaw.name }, 'kafka producer connected');
+        this.logger.info({ topic: this.#topic }, 'kafka producer connected');
         return;
       } catch (error) {
         if (this.#stopped) throw error;
