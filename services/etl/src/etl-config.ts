@@ -14,6 +14,8 @@ export interface EtlSettings {
   readonly piiKey: Secret | undefined;
   readonly piiKeyFile: string | undefined;
   readonly dedupWindowSize: number;
+  /** Offsets of a partition before its first batch whose messageIds are loaded from the warehouse on take-over. */
+  readonly dedupPreloadOffsets: number;
   /** Events later than this (event time before receivedAt) count as late. */
   readonly lateAfterMs: number;
   /** Corrected event times further than this past receivedAt are clamped and counted as future. */
@@ -41,6 +43,7 @@ export function etlConfig() {
       ETL_PII_KEY: secret().optional(),
       ETL_PII_KEY_FILE: z.string().min(1).optional(),
       ETL_DEDUP_WINDOW: envInt({ min: 0, max: 50_000_000 }).default(500_000),
+      ETL_DEDUP_PRELOAD_OFFSETS: envInt({ min: 0, max: 50_000_000 }).default(40_000),
       ETL_LATE_AFTER_MS: envInt({ min: 0 }).default(24 * HOUR_MS),
       ETL_FUTURE_TOLERANCE_MS: envInt({ min: 0 }).default(5 * 60_000),
       ETL_SINK_RETRY_DELAY_MS: envInt({ min: 0, max: 600_000 }).default(2_000),
@@ -55,6 +58,7 @@ export function etlConfig() {
         piiKey: env.ETL_PII_KEY,
         piiKeyFile: env.ETL_PII_KEY_FILE,
         dedupWindowSize: env.ETL_DEDUP_WINDOW,
+        dedupPreloadOffsets: env.ETL_DEDUP_PRELOAD_OFFSETS,
         lateAfterMs: env.ETL_LATE_AFTER_MS,
         futureToleranceMs: env.ETL_FUTURE_TOLERANCE_MS,
         sinkRetryDelayMs: env.ETL_SINK_RETRY_DELAY_MS,

@@ -3,6 +3,7 @@ import type { KafkaClient } from '@kuroshio/kafka';
 import type { ObjectStore } from '@kuroshio/object-store';
 import type { StructuredLogger } from '@kuroshio/telemetry';
 import type { BatchSink } from './domain/batch-delivery.js';
+import { DedupWarmup } from './domain/dedup-warmup.js';
 import { DedupWindow } from './domain/dedup-window.js';
 import { EventSchemas } from './domain/event-schemas.js';
 import type { BatchProcessing } from './domain/process-batch.js';
@@ -10,6 +11,7 @@ import type { EtlSettings } from './etl-config.js';
 import { PiiTokenizer } from './pii/index.js';
 import { resolvePiiKey } from './pii-key.js';
 import { LakeWriter } from './sinks/lake-writer.js';
+import { WarehouseSeenMessages } from './sinks/seen-messages.js';
 import { TopicWriter } from './sinks/topic-writer.js';
 import { WarehouseWriter } from './sinks/warehouse-writer.js';
 
@@ -26,6 +28,7 @@ export interface EtlPipelineDependencies {
 export interface EtlPipeline {
   readonly processing: BatchProcessing;
   readonly sinks: readonly BatchSink[];
+  readonly warmup: DedupWarmup;
   /** Connects the producer of events.clean and events.dlq. */
   readonly connect: () => Promise<void>;
 }
@@ -40,11 +43,12 @@ export async function buildEtlPipeline(dependencies: EtlPipelineDependencies): P
   const lake = new LakeWriter(dependencies.objects, dependencies.lakeBucket, settings.lakePrefix);
   const warehouse = new WarehouseWriter(dependencies.clickhouse);
   const topics = new TopicWriter(producer, { clean: settings.topics.clean, dlq: settings.topics.dlq });
+  const dedup = new DedupWindow(settings.dedupWindowSize);
   return {
     processing: {
       schemas,
       scrubber: new PiiTokenizer({ key }),
-      dedup: new DedupWindow(settings.dedupWindowSize),
+      dedup,
       eventTime: { lateAfterMs: settings.lateAfterMs, futureToleranceMs: settings.futureToleranceMs },
       now: () => new Date(),
     },
@@ -53,6 +57,7 @@ export async function buildEtlPipeline(dependencies: EtlPipelineDependencies): P
       { name: 'clickhouse', write: (batch, processedAt) => warehouse.writeBatch(batch, processedAt) },
       { name: 'kafka', write: (batch) => topics.writeBatch(batch) },
     ],
+    warmup: new DedupWarmup(new WarehouseSeenMessages(dependencies.clickhouse), dedup, settings.dedupWindowSize === 0 ? 0 : settings.dedupPreloadOffsets),
     connect: () => producer.connect(),
   };
 }

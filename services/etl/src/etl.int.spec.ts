@@ -266,6 +266,31 @@ describe('etl against the local stack', () => {
     expect(after.cleanRows).toHaveLength(GOOD + 1);
   });
 
+  it('drops a client retry whose first copy was processed before a restart (dedup window loaded from ClickHouse)', async () => {
+    const retry = charge(5);
+    const producer = kafka.producer();
+    await producer.connect();
+    await producer.send(rawTopic, [{ key: partitionKey(retry.envelope), value: JSON.stringify(retry) }]);
+    await producer.disconnect();
+    produced += 1;
+    // A new process: its in-memory window starts empty.
+    const etl = await startEtl(env);
+    try {
+      await waitFor(async () => (await committedTotal(admin, groupId, rawTopic)) === produced, { timeoutMs: 60_000, description: 'the retry committed' });
+    } finally {
+      await etl.close();
+    }
+    const outcomes = await clickhouse.query<{ outcome: string; n: string }>(
+      sql`SELECT outcome, toString(count()) AS n FROM etl_record_outcomes FINAL GROUP BY outcome ORDER BY outcome`,
+    );
+    expect(outcomes).toContainEqual({ outcome: 'deduplicated', n: '2' });
+    expect(await eventCount()).toEqual({ rows: String(GOOD + 1), ids: String(GOOD + 1) });
+    const lake = await readLake(store, bucket, prefix);
+    expect(lake.rawLines).toHaveLength(produced);
+    expect(lake.cleanRows).toHaveLength(GOOD + 1);
+    expect(lake.cleanRows.filter((row) => row.message_id === 'charge-5')).toHaveLength(1);
+  });
+
   async function eventCount() {
     const [row] = await clickhouse.query<{ rows: string; ids: string }>(sql`SELECT count() AS rows, uniqExact(message_id) AS ids FROM events FINAL`);
     return row;

@@ -1,5 +1,7 @@
 import type { StructuredLogger } from '@kuroshio/telemetry';
 import { deliverBatch, SinkWriteError, type BatchSink } from './domain/batch-delivery.js';
+import type { ProcessedBatch } from './domain/batch-outcome.js';
+import type { DedupWarmup } from './domain/dedup-warmup.js';
 import { processBatch, type BatchProcessing } from './domain/process-batch.js';
 import type { RawBatch } from './domain/raw-record.js';
 import { etlMetrics, recordBatchMetrics } from './etl-metrics.js';
@@ -11,6 +13,8 @@ export interface RawBatchHandlerOptions {
   readonly health: SinkHealth;
   readonly logger: StructuredLogger;
   readonly retryDelayMs: number;
+  /** Fills the dedup window from the warehouse when a partition is taken over; none in unit tests. */
+  readonly warmup?: DedupWarmup;
 }
 
 /**
@@ -22,24 +26,27 @@ export class RawBatchHandler {
 
   async handle(batch: RawBatch): Promise<void> {
     if (batch.records.length === 0) return;
-    const { processing, sinks, health, logger } = this.options;
+    const { processing, sinks, health, logger, warmup } = this.options;
     const stopTimer = etlMetrics.batchSeconds.startTimer();
-    const processed = processBatch(batch, processing);
-    const processedAt = processing.now();
+    let processed: ProcessedBatch;
     try {
-      await deliverBatch(processed, sinks, processedAt);
+      const loaded = (await warmup?.prepare(batch)) ?? 0;
+      if (loaded > 0) logger.info({ topic: batch.topic, partition: batch.partition, messageIds: loaded }, 'dedup window loaded from the warehouse');
+      processed = processBatch(batch, processing);
+      await deliverBatch(processed, sinks, processing.now());
     } catch (error) {
       etlMetrics.batches.inc({ result: 'failed' });
       if (error instanceof SinkWriteError) etlMetrics.sinkFailures.inc({ sink: error.sink });
       health.failed(error instanceof Error ? error.message : String(error));
       logger.error(
-        { err: error, topic: batch.topic, partition: batch.partition, firstOffset: processed.firstOffset, lastOffset: processed.lastOffset },
+        { err: error, topic: batch.topic, partition: batch.partition, firstOffset: batch.records[0]?.offset, lastOffset: batch.records.at(-1)?.offset },
         'batch not delivered; it will be redelivered',
       );
       await new Promise((resolve) => setTimeout(resolve, this.options.retryDelayMs));
       throw error;
     }
     stopTimer();
+    warmup?.handled(batch);
     health.succeeded();
     etlMetrics.batches.inc({ result: 'ok' });
     recordBatchMetrics(processed, (type, event) => processing.schemas.versionsOf(type as 'track', event).length > 0);

@@ -1,41 +1,54 @@
 import { formatPath } from '@kuroshio/contracts';
 
-/** Paths (as `formatPath` writes them) where `after` differs from `before` — the tokenised values. */
-export function changedPaths(before: unknown, after: unknown, prefix: readonly (string | number)[] = []): string[] {
-  if (before === after) return [];
-  const bothObjects = typeof before === 'object' && before !== null && typeof after === 'object' && after !== null;
-  if (!bothObjects || Array.isArray(before) !== Array.isArray(after)) return [formatPath(prefix)];
-  const paths: string[] = [];
-  if (Array.isArray(before) && Array.isArray(after)) {
-    const length = Math.max(before.length, after.length);
-    for (let index = 0; index < length; index++) paths.push(...changedPaths(before[index], after[index], [...prefix, index]));
-    return paths;
-  }
-  const left = before as Record<string, unknown>;
-  const right = after as Record<string, unknown>;
-  for (const key of new Set([...Object.keys(left), ...Object.keys(right)])) paths.push(...changedPaths(left[key], right[key], [...prefix, key]));
-  return paths;
+export interface TreeChanges {
+  /** Paths (as `formatPath` writes them) where `after` differs from `before` — the tokenised values. */
+  readonly paths: string[];
+  /** Leaves that changed from one string to another: what an in-place text replacement can reproduce. */
+  readonly replaceable: Array<[string, string]>;
+  /** Some other value changed (a number or a container replaced by a token). */
+  readonly other: boolean;
 }
 
-/** Leaves that changed from one string to another: what an in-place text replacement can reproduce. */
-export function changedStrings(before: unknown, after: unknown): { replaceable: Array<[string, string]>; other: boolean } {
-  const replaceable: Array<[string, string]> = [];
-  let other = false;
+/**
+ * Compares a tree with its scrubbed copy in one walk (it runs for every accepted event, so the path
+ * is one shared stack and is only formatted where something changed).
+ */
+export function treeChanges(before: unknown, after: unknown): TreeChanges {
+  const changes = { paths: [] as string[], replaceable: [] as Array<[string, string]>, other: false };
+  const path: Array<string | number> = [];
   const walk = (left: unknown, right: unknown): void => {
     if (left === right) return;
-    if (typeof left === 'string' && typeof right === 'string') {
-      replaceable.push([left, right]);
+    const bothObjects = typeof left === 'object' && left !== null && typeof right === 'object' && right !== null;
+    if (!bothObjects || Array.isArray(left) !== Array.isArray(right)) {
+      changes.paths.push(formatPath(path));
+      if (typeof left === 'string' && typeof right === 'string') changes.replaceable.push([left, right]);
+      else changes.other = true;
       return;
     }
-    const bothObjects = typeof left === 'object' && left !== null && typeof right === 'object' && right !== null;
-    if (!bothObjects) {
-      other = true;
+    if (Array.isArray(left) && Array.isArray(right)) {
+      const length = Math.max(left.length, right.length);
+      for (let index = 0; index < length; index++) {
+        path.push(index);
+        walk(left[index], right[index]);
+        path.pop();
+      }
       return;
     }
     const l = left as Record<string, unknown>;
     const r = right as Record<string, unknown>;
-    for (const key of new Set([...Object.keys(l), ...Object.keys(r)])) walk(l[key], r[key]);
+    const keys = Object.keys(l);
+    for (const key of keys) {
+      path.push(key);
+      walk(l[key], r[key]);
+      path.pop();
+    }
+    for (const key of Object.keys(r)) {
+      if (Object.hasOwn(l, key)) continue;
+      path.push(key);
+      walk(undefined, r[key]);
+      path.pop();
+    }
   };
   walk(before, after);
-  return { replaceable, other };
+  return changes;
 }

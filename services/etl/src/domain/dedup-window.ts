@@ -13,6 +13,21 @@ export class DedupWindow {
     return this.firstSeen.size;
   }
 
+  /**
+   * Remembers where a messageId was taken by an earlier run (read back from the warehouse), unless
+   * the window already knows it. Counts against the capacity like any other entry.
+   */
+  remember(tenant: string, messageId: string, coordinates: string): void {
+    if (this.capacity === 0) return;
+    const key = `${tenant}\u0000${messageId}`;
+    if (this.firstSeen.has(key)) return;
+    this.firstSeen.set(key, coordinates);
+    if (this.firstSeen.size > this.capacity) {
+      const oldest = this.firstSeen.keys().next();
+      if (oldest.done !== true) this.firstSeen.delete(oldest.value);
+    }
+  }
+
   /** True when `messageId` was already taken at other coordinates; otherwise remembers it. */
   isDuplicate(tenant: string, messageId: string, coordinates: string): boolean {
     const key = `${tenant}\u0000${messageId}`;

@@ -74,7 +74,7 @@ function processRecord(
   const identity = { tenant: envelope.tenant, source: envelope.source, type: envelope.type, event: envelope.event ?? '', messageId: envelope.messageId };
 
   if (processing.dedup.isDuplicate(envelope.tenant, envelope.messageId, coordinatesOf(record))) {
-    const value = scrubRecordValue(record.value, scrubber);
+    const value = scrubRecordValue(decoded.text, scrubber);
     out.archived.push({ line: rawArchiveLine(record, value, scrubber), eventTime: time.archiveTime });
     out.outcomes.push({ record, outcome: 'deduplicated', ...identity, stage: '', errorCode: '', late: time.late, future: time.future, eventTime: time.archiveTime });
     return;
@@ -91,13 +91,13 @@ function processRecord(
   try {
     tokenised = tokeniseEnvelope(normalised, explicitPaths, scrubber);
   } catch (error) {
-    const value = scrubRecordValue(record.value, scrubber);
+    const value = scrubRecordValue(decoded.text, scrubber);
     out.archived.push({ line: rawArchiveLine(record, value, scrubber), eventTime: time.archiveTime });
     const issues = [{ path: '', code: 'tokenisation_failed', message: (error as Error).message }];
     reject(record, value, { stage: 'etl.tokenise', errorCode: 'TOKENISATION_FAILED', issues }, identity, time.archiveTime, processing, processedAt, out);
     return;
   }
-  const value = scrubRecordValue(record.value, scrubber, tokenised.replacements, {
+  const value = scrubRecordValue(decoded.text, scrubber, tokenised.replacements, {
     reserialiseNow: tokenised.structuralChange,
     reserialiseWith: () => JSON.stringify(withEnvelope(raw, tokenised.envelope)),
   });

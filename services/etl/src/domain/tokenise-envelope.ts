@@ -1,5 +1,5 @@
 import type { CleanEnvelope } from '@kuroshio/contracts';
-import { changedPaths, changedStrings } from './changed-paths.js';
+import { treeChanges } from './changed-paths.js';
 import type { PiiScrubber } from './pii-scrubber.js';
 
 // Fields that can carry customer data. messageId, tenant, source, type, event and the instants are
@@ -29,10 +29,10 @@ export function tokeniseEnvelope(envelope: CleanEnvelope, explicitPaths: readonl
     if (envelope[field] !== undefined) (part as Record<string, unknown>)[field] = envelope[field];
   }
   const { value: scrubbed } = scrubber.scrubJson(part, explicitPaths);
-  const { replaceable, other } = changedStrings(part, scrubbed);
+  const { paths, replaceable, other } = treeChanges(part, scrubbed);
   return {
     envelope: { ...envelope, ...scrubbed },
-    tokenizedPaths: changedPaths(part, scrubbed).slice(0, 1000),
+    tokenizedPaths: paths.slice(0, 1000),
     replacements: replaceable,
     structuralChange: other,
   };

@@ -1,9 +1,11 @@
 import { dateTimeText } from '@kuroshio/clickhouse';
 import type { CleanEvent, RecordOutcome, RejectedRecord } from '../domain/batch-outcome.js';
+import { documentsOf } from './event-documents.js';
 
 /** A row of `events` (infra/clickhouse/migrations/0001_events.sql); ingested_at takes its default. */
 export function eventRow(event: CleanEvent) {
   const envelope = event.value.envelope;
+  const { properties, context, traits } = documentsOf(event);
   return {
     message_id: envelope.messageId,
     tenant: envelope.tenant,
@@ -17,9 +19,9 @@ export function eventRow(event: CleanEvent) {
     event_time: dateTimeText(event.eventTime),
     event_time_ms: event.eventTime.getTime(),
     received_at: dateTimeText(new Date(envelope.receivedAt)),
-    properties: JSON.stringify(envelope.properties ?? {}),
-    context: JSON.stringify(envelope.context),
-    traits: JSON.stringify(envelope.traits ?? {}),
+    properties,
+    context,
+    traits,
     schema_version: event.schemaVersion,
   };
 }
@@ -61,6 +63,18 @@ export function outcomeRow(outcome: RecordOutcome, processedAt: Date) {
     reason_code: outcome.errorCode,
     late: outcome.late ? 1 : 0,
     future: outcome.future ? 1 : 0,
+    processed_at: dateTimeText(processedAt),
+  };
+}
+
+/** A row of `etl_message_ids` (0004): where an accepted messageId was taken, for the dedup warm-up. */
+export function messageIdRow(event: CleanEvent, processedAt: Date) {
+  return {
+    source_topic: event.record.topic,
+    source_partition: event.record.partition,
+    source_offset: Number(event.record.offset),
+    tenant: event.value.envelope.tenant,
+    message_id: event.value.envelope.messageId,
     processed_at: dateTimeText(processedAt),
   };
 }
