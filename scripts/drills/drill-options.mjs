@@ -30,7 +30,7 @@ Faults named on the command line run in the order given; none named = all three.
   --keep                 keep the run's ClickHouse database and lake prefix for inspection
   --no-lock              do not take /tmp/kuroshio-bench.lock (handled by the bash entry)
   --no-build             do not rebuild the services first (handled by the bash entry)
-Ports: DRILL_COLLECTOR_HTTP_PORT [7001], DRILL_COLLECTOR_GRPC_PORT [50051], DRILL_ETL_HTTP_PORT [7002].
+Ports: DRILL_COLLECTOR_HTTP_PORT [7001], DRILL_COLLECTOR_GRPC_PORT [7101], DRILL_ETL_HTTP_PORT [7002].
 Exit status: 0 every check held, 1 a check failed, 2 the drill could not run.`;
 
 function positiveInt(name, text) {
@@ -76,7 +76,7 @@ export function parseDrillOptions(argv, env = process.env) {
     settle: !values['no-settle'],
     ports: {
       collectorHttp: positiveInt('DRILL_COLLECTOR_HTTP_PORT', env.DRILL_COLLECTOR_HTTP_PORT ?? '7001'),
-      collectorGrpc: positiveInt('DRILL_COLLECTOR_GRPC_PORT', env.DRILL_COLLECTOR_GRPC_PORT ?? '50051'),
+      collectorGrpc: positiveInt('DRILL_COLLECTOR_GRPC_PORT', env.DRILL_COLLECTOR_GRPC_PORT ?? '7101'),
       etlHttp: positiveInt('DRILL_ETL_HTTP_PORT', env.DRILL_ETL_HTTP_PORT ?? '7002'),
     },
   };

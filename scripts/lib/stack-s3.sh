@@ -9,7 +9,7 @@ S3_REQUIREMENTS="$KUROSHIO_ROOT/infra/s3/requirements.txt"
 WEED="$S3_VENV/bin/weed"
 
 # Every port weed mini opens, pinned so a weed upgrade cannot move one onto a service's port
-# (7001-7007, 50051-50057) or the stack's own (8123, 9092, 9093, 19000). The gRPC ports are the
+# (HTTP 7001-7007, gRPC 7101-7107) or the stack's own (8123, 9092, 9093, 19000). The gRPC ports are the
 # HTTP port + 10000.
 S3_PORT=8333
 S3_MASTER_PORT=9333

@@ -14,8 +14,10 @@ for (const tier of ['unit', 'integration', 'e2e']) {
     continue;
   }
   const report = JSON.parse(readFileSync(file, 'utf8'));
-  const suiteErrors = report.testResults.filter((r) => r.status === 'failed' && r.assertionResults.length === 0).length;
-  console.log(`${tier}: ${report.numPassedTests} passed, ${report.numFailedTests} failed, ${report.numPendingTests} skipped in ${report.numTotalTestSuites} suites${suiteErrors ? `, ${suiteErrors} files failed to load` : ''}`);
+  // A file can fail outside any test (an import error, a failing beforeAll): its tests then show as
+  // skipped, so each such file counts as one failure here.
+  const suiteErrors = report.testResults.filter((r) => r.status === 'failed' && !r.assertionResults.some((a) => a.status === 'failed')).length;
+  console.log(`${tier}: ${report.numPassedTests} passed, ${report.numFailedTests} failed, ${report.numPendingTests} skipped in ${report.numTotalTestSuites} suites${suiteErrors ? `, ${suiteErrors} files failed outside a test (load error or hook)` : ''}`);
   passed += report.numPassedTests;
   failed += report.numFailedTests + suiteErrors;
   skipped += report.numPendingTests + report.numTodoTests;

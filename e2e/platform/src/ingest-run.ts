@@ -21,7 +21,7 @@ function service(name: string) {
 }
 export const COLLECTOR = service('collector');
 export const ETL = service('etl');
-const COLLECTOR_GRPC_PORT = COLLECTOR.grpc?.port ?? 50051;
+const COLLECTOR_GRPC_PORT = COLLECTOR.grpc?.port ?? 7101;
 
 /**
  * One run of the real ingest path on the shared stack. The collector always writes the contract

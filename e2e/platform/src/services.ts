@@ -7,13 +7,13 @@ export interface ServiceUnderTest {
 }
 
 export const SERVICES: ServiceUnderTest[] = [
-  { name: 'collector', httpPort: 7001, grpc: { port: 50051, service: 'kuroshio.ingest.v1.IngestService' }, dependencies: ['kafka'] },
+  { name: 'collector', httpPort: 7001, grpc: { port: 7101, service: 'kuroshio.ingest.v1.IngestService' }, dependencies: ['kafka'] },
   { name: 'etl', httpPort: 7002, dependencies: ['kafka', 'clickhouse', 's3'] },
-  { name: 'feature-store', httpPort: 7003, grpc: { port: 50053, service: 'kuroshio.features.v1.FeatureService' }, dependencies: ['kafka', 'clickhouse', 's3'] },
-  { name: 'trainer', httpPort: 7004, grpc: { port: 50054, service: 'kuroshio.trainer.v1.TrainerService' }, dependencies: ['clickhouse', 's3'] },
-  { name: 'model-registry', httpPort: 7005, grpc: { port: 50055, service: 'kuroshio.registry.v1.ModelRegistry' }, dependencies: ['kafka', 'clickhouse', 's3'] },
-  { name: 'inference', httpPort: 7006, grpc: { port: 50056, service: 'kuroshio.inference.v1.InferenceService' }, dependencies: ['kafka', 's3'] },
-  { name: 'experiment', httpPort: 7007, grpc: { port: 50057, service: 'kuroshio.experiment.v1.ExperimentService' }, dependencies: ['kafka', 'clickhouse'] },
+  { name: 'feature-store', httpPort: 7003, grpc: { port: 7103, service: 'kuroshio.features.v1.FeatureService' }, dependencies: ['kafka', 'clickhouse', 's3'] },
+  { name: 'trainer', httpPort: 7004, grpc: { port: 7104, service: 'kuroshio.trainer.v1.TrainerService' }, dependencies: ['clickhouse', 's3'] },
+  { name: 'model-registry', httpPort: 7005, grpc: { port: 7105, service: 'kuroshio.registry.v1.ModelRegistry' }, dependencies: ['kafka', 'clickhouse', 's3'] },
+  { name: 'inference', httpPort: 7006, grpc: { port: 7106, service: 'kuroshio.inference.v1.InferenceService' }, dependencies: ['kafka', 's3'] },
+  { name: 'experiment', httpPort: 7007, grpc: { port: 7107, service: 'kuroshio.experiment.v1.ExperimentService' }, dependencies: ['kafka', 'clickhouse'] },
 ];
 
 /** Endpoints that refuse connections, to take one dependency away from a service. */

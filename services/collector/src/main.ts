@@ -12,7 +12,7 @@ const service = await bootstrapService({
   httpPort: 7001,
   config: collectorConfigParts,
   module: (config) => CollectorModule.forRoot(config),
-  grpc: grpcServiceOptions('collector', 50051),
+  grpc: grpcServiceOptions('collector', 7101),
 });
 
 const { sources } = service.config.collector;

@@ -9,5 +9,5 @@ await bootstrapService({
   httpPort: 7007,
   config: experimentConfigParts,
   module: (config) => ExperimentModule.forRoot(config),
-  grpc: grpcServiceOptions('experiment', 50057),
+  grpc: grpcServiceOptions('experiment', 7107),
 });

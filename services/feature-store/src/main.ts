@@ -9,5 +9,5 @@ await bootstrapService({
   httpPort: 7003,
   config: featureStoreConfigParts,
   module: (config) => FeatureStoreModule.forRoot(config),
-  grpc: grpcServiceOptions('feature-store', 50053),
+  grpc: grpcServiceOptions('feature-store', 7103),
 });

@@ -9,5 +9,5 @@ await bootstrapService({
   httpPort: 7006,
   config: inferenceConfigParts,
   module: (config) => InferenceModule.forRoot(config),
-  grpc: grpcServiceOptions('inference', 50056),
+  grpc: grpcServiceOptions('inference', 7106),
 });

@@ -9,5 +9,5 @@ await bootstrapService({
   httpPort: 7005,
   config: modelRegistryConfigParts,
   module: (config) => ModelRegistryModule.forRoot(config),
-  grpc: grpcServiceOptions('model-registry', 50055),
+  grpc: grpcServiceOptions('model-registry', 7105),
 });

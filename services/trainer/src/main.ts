@@ -9,5 +9,5 @@ await bootstrapService({
   httpPort: 7004,
   config: trainerConfigParts,
   module: (config) => TrainerModule.forRoot(config),
-  grpc: grpcServiceOptions('trainer', 50054),
+  grpc: grpcServiceOptions('trainer', 7104),
 });
