@@ -3,6 +3,9 @@ import { ClickHouseModule } from '@kuroshio/clickhouse';
 import { KafkaModule } from '@kuroshio/kafka';
 import { ObjectStoreModule } from '@kuroshio/object-store';
 import type { ModelRegistryConfig } from './config.js';
+import { RegistryMetrics } from './registry-metrics.js';
+import { RegistryRuntime } from './registry-runtime.js';
+import { ModelRegistryGrpcController } from './transport/model-registry.grpc.controller.js';
 
 @Module({})
 export class ModelRegistryModule {
@@ -10,6 +13,8 @@ export class ModelRegistryModule {
     return {
       module: ModelRegistryModule,
       imports: [KafkaModule.forRoot(config.kafka), ClickHouseModule.forRoot(config.clickhouse), ObjectStoreModule.forRoot(config.s3)],
+      controllers: [ModelRegistryGrpcController],
+      providers: [RegistryMetrics, RegistryRuntime],
     };
   }
 }

@@ -1,0 +1,99 @@
+import { ClickHouseClient } from '@kuroshio/clickhouse';
+import type { ClickHouseSettings } from '@kuroshio/config';
+import { createLogger } from '@kuroshio/telemetry';
+import { simulateTelecom } from '@kuroshio/telecom-sim';
+import { ingestEvents, type IngestReport } from './ingest-step.js';
+import type { PlatformEndpoints } from './platform-endpoints.js';
+import { promoteVersion, type AuditLine } from './promotion-step.js';
+import type { Progress } from './progress.js';
+import { trainModel, type FeatureSelection, type TrainedVersion } from './training-step.js';
+import { waitForWarehouse } from './warehouse-arrival.js';
+
+const DAY_MS = 86_400_000;
+
+export interface ScenarioScale {
+  readonly customers: number;
+  /** Days of history simulated, ending now. */
+  readonly days: number;
+}
+
+export const SCALES = {
+  /** CI: a minute or two of work end to end. */
+  small: { customers: 150, days: 150 },
+  /** The README's demo. */
+  demo: { customers: 1_500, days: 180 },
+} as const satisfies Record<string, ScenarioScale>;
+
+/** The features the bad-debt model is trained on: billing history, payment behaviour, channel activity. */
+export const BAD_DEBT_FEATURES: readonly FeatureSelection[] = [
+  ...['charge_count_30d', 'charge_amount_sum_30d', 'charge_amount_avg_90d', 'charge_amount_max_90d', 'distinct_merchants_30d', 'days_since_last_charge'].map((feature) => ({
+    featureView: 'carrier_billing_charges',
+    feature,
+    version: 2,
+  })),
+  ...['payment_count_90d', 'payment_amount_sum_90d', 'days_past_due_avg_90d', 'days_since_last_payment'].map((feature) => ({ featureView: 'carrier_billing_payments', feature, version: 1 })),
+  { featureView: 'line_messages', feature: 'line_message_count_30d', version: 1 },
+  { featureView: 'app_screen_views', feature: 'screen_view_count_30d', version: 1 },
+];
+
+export interface ScenarioOptions {
+  readonly endpoints: PlatformEndpoints;
+  /** The warehouse the ETL writes, to know when every event has landed. */
+  readonly clickhouse: ClickHouseSettings;
+  readonly progress: Progress;
+  readonly scale: ScenarioScale;
+  readonly seed: number;
+  readonly now?: Date;
+  readonly modelName?: string;
+  readonly features?: readonly FeatureSelection[];
+}
+
+export interface ScenarioReport {
+  readonly ingest: IngestReport;
+  readonly champion: TrainedVersion;
+  readonly audit: readonly AuditLine[];
+}
+
+/**
+ * The platform's story end to end: a telecom's channels stream events in, the ETL lands them, the
+ * feature store turns them into point-in-time features, the trainer fits a bad-debt model and the
+ * registry promotes it to champion, with the audit log to show for it.
+ */
+export async function runScenario(options: ScenarioOptions): Promise<ScenarioReport> {
+  const { endpoints, progress, scale, seed } = options;
+  const now = options.now ?? new Date();
+  const modelName = options.modelName ?? 'bad-debt';
+  const start = new Date(now.getTime() - scale.days * DAY_MS);
+
+  progress.note(`Simulating ${scale.customers} telecom customers over ${scale.days} days (seed ${seed})…`);
+  const simulation = simulateTelecom({ seed, customers: scale.customers, start, end: now });
+  const ingest = await ingestEvents(endpoints, simulation.events, progress);
+  if (ingest.rejected.length > 0) throw new Error(`the collector rejected ${ingest.rejected.length} events, e.g. ${ingest.rejected.slice(0, 3).join('; ')}`);
+  const clickhouse = new ClickHouseClient({ ...options.clickhouse, logger: createLogger({ service: 'scenario', level: 'warn' }) });
+  try {
+    await waitForWarehouse(
+      clickhouse,
+      simulation.events.map((event) => event.messageId),
+      progress,
+    );
+  } finally {
+    await clickhouse.close();
+  }
+
+  // Charges whose outcome is known: due date + 30 days before now, i.e. charged at least ~80 days ago.
+  const champion = await trainModel(
+    endpoints,
+    {
+      modelName,
+      features: options.features ?? BAD_DEBT_FEATURES,
+      start: new Date(start.getTime() + 30 * DAY_MS),
+      end: now,
+      family: 'mlp',
+      seed,
+      description: `bad-debt MLP trained by the demo scenario on ${scale.customers} customers`,
+    },
+    progress,
+  );
+  const audit = await promoteVersion(endpoints, { modelName, alias: 'champion', version: champion.version, reason: 'first model: promoted by the demo scenario' }, progress);
+  return { ingest, champion, audit };
+}

@@ -1,0 +1,1 @@
+export { TopicWarehouseSink, type TopicWarehouseSinkOptions } from './topic-warehouse-sink.js';

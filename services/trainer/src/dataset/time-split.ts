@@ -1,0 +1,71 @@
+/** How rows are divided by observation time (label_time_ms). */
+export type SplitRule =
+  | { readonly kind: 'fractions'; readonly validation: number; readonly test: number }
+  | { readonly kind: 'times'; readonly validationStartMs: number; readonly testStartMs: number };
+
+export interface TimeSplit {
+  /** Row indices, oldest first. */
+  readonly train: Uint32Array;
+  readonly validation: Uint32Array;
+  readonly test: Uint32Array;
+  /** First observation time of the validation and test sets (NaN when a set is empty). */
+  readonly validationStartMs: number;
+  readonly testStartMs: number;
+}
+
+export const DEFAULT_SPLIT: SplitRule = { kind: 'fractions', validation: 0.15, test: 0.15 };
+
+/**
+ * Orders rows by observation time (then entity id, so the order does not depend on the file) and
+ * cuts them into train / validation / test. With fractions, a cut never separates rows of the same
+ * instant: it moves forward to the next later time, so the test set is strictly the future.
+ */
+export function timeSplit(labelTimesMs: Float64Array, entityIds: readonly string[], rule: SplitRule): TimeSplit {
+  const order = Array.from(labelTimesMs.keys()).sort((a, b) => {
+    const byTime = (labelTimesMs[a] as number) - (labelTimesMs[b] as number);
+    if (byTime !== 0) return byTime;
+    const ea = entityIds[a] as string;
+    const eb = entityIds[b] as string;
+    return ea < eb ? -1 : ea > eb ? 1 : a - b;
+  });
+  const timeAt = (position: number) => labelTimesMs[order[position] as number] as number;
+  const n = order.length;
+  let validationAt: number;
+  let testAt: number;
+  if (rule.kind === 'fractions') {
+    if (!(rule.validation >= 0 && rule.test >= 0 && rule.validation + rule.test < 1)) {
+      throw new RangeError(`split fractions must be non-negative and leave rows for training, got validation ${rule.validation}, test ${rule.test}`);
+    }
+    testAt = forwardToNewInstant(Math.round(n * (1 - rule.test)), n, timeAt);
+    validationAt = forwardToNewInstant(Math.min(testAt, Math.round(n * (1 - rule.test - rule.validation))), testAt, timeAt);
+  } else {
+    if (!(rule.validationStartMs <= rule.testStartMs)) throw new RangeError('validation must start before the test set');
+    validationAt = firstAtOrAfter(rule.validationStartMs, n, timeAt);
+    testAt = firstAtOrAfter(rule.testStartMs, n, timeAt);
+  }
+  const indices = Uint32Array.from(order);
+  return {
+    train: indices.subarray(0, validationAt),
+    validation: indices.subarray(validationAt, testAt),
+    test: indices.subarray(testAt),
+    validationStartMs: validationAt < testAt ? timeAt(validationAt) : Number.NaN,
+    testStartMs: testAt < n ? timeAt(testAt) : Number.NaN,
+  };
+}
+
+function forwardToNewInstant(position: number, limit: number, timeAt: (position: number) => number): number {
+  let at = position;
+  while (at > 0 && at < limit && timeAt(at) === timeAt(at - 1)) at++;
+  return at;
+}
+
+function firstAtOrAfter(ms: number, n: number, timeAt: (position: number) => number): number {
+  let low = 0;
+  let high = n;
+  while (low < high) {
+    const mid = (low + high) >>> 1;
+    if (timeAt(mid) < ms) low = mid + 1;
+    else high = mid;
+  }
+  return low;
+}

@@ -1,0 +1,92 @@
+import * as tf from '@tensorflow/tfjs';
+import { afterAll, describe, expect, it } from 'vitest';
+import { modelInputs } from '../dataset/model-inputs.js';
+import { fitNormaliser } from '../dataset/normaliser.js';
+import { seededRandom } from '../dataset/seeded-random.js';
+import { useBackend } from '../tfjs/backend-selection.js';
+import { buildClassifier } from './model-family.js';
+import { predictScores, trainClassifier, type TrainingRows } from './training-loop.js';
+import { rocAuc } from '../evaluation/roc-auc.js';
+
+/** Rows with a logistic ground truth over 4 features. */
+function syntheticRows(n: number, seed: number): TrainingRows {
+  const random = seededRandom(seed);
+  const columns = Array.from({ length: 4 }, () => new Float64Array(n));
+  const labels = new Float64Array(n);
+  for (let i = 0; i < n; i++) {
+    let logit = -1;
+    columns.forEach((column, j) => {
+      column[i] = (random() - 0.5) * 4;
+      logit += (j % 2 === 0 ? 1.5 : -1) * (column[i] as number);
+    });
+    labels[i] = random() < 1 / (1 + Math.exp(-logit)) ? 1 : 0;
+  }
+  const train = Uint32Array.from({ length: Math.floor(n * 0.8) }, (_, i) => i);
+  const validation = Uint32Array.from({ length: n - train.length }, (_, i) => train.length + i);
+  const normaliser = fitNormaliser(columns.map((values, j) => ({ name: `f${j}`, values })), train);
+  return { inputs: modelInputs({ normaliser, numericValues: columns }), labels, weights: new Float32Array(n).fill(1), train, validation };
+}
+
+const settings = { epochs: 4, batchSize: 32, learningRate: 0.01, dropout: 0.2, l2: 1e-4, patience: 0, seed: 42 };
+
+async function trainedWeights(rows: TrainingRows, seed: number): Promise<Float32Array[]> {
+  const model = buildClassifier(rows.inputs.width, [8], seed);
+  await trainClassifier(model, rows, { ...settings, seed });
+  const weights = model.getWeights().map((w) => w.dataSync() as Float32Array);
+  model.dispose();
+  return weights;
+}
+
+afterAll(async () => {
+  await useBackend('cpu');
+});
+
+describe('trainClassifier', () => {
+  it.each(['cpu', 'wasm'] as const)('gives identical weights for the same seed on the %s backend, different ones for another seed', async (backend) => {
+    await useBackend(backend);
+    const rows = syntheticRows(400, 1);
+    const first = await trainedWeights(rows, 42);
+    const second = await trainedWeights(rows, 42);
+    const other = await trainedWeights(rows, 43);
+    expect(second).toEqual(first);
+    expect(other).not.toEqual(first);
+  });
+
+  it('learns the signal and restores the best epoch when it stops early', async () => {
+    await useBackend('cpu');
+    const rows = syntheticRows(1_000, 2);
+    const model = buildClassifier(rows.inputs.width, [], 5);
+    const epochs: number[] = [];
+    const outcome = await trainClassifier(model, rows, { ...settings, epochs: 60, dropout: 0, patience: 2, learningRate: 0.05 }, { onEpoch: (r) => epochs.push(r.valLoss) });
+    expect(outcome.stoppedEarly).toBe(true);
+    expect(outcome.epochsRun).toBeLessThan(60);
+    expect(outcome.epochsRun - outcome.bestEpoch).toBe(2);
+    const scores = predictScores(model, rows.inputs, rows.validation);
+    expect(rocAuc(Array.from(rows.validation, (r) => rows.labels[r] as number), scores)).toBeGreaterThan(0.85);
+    // The restored weights score the best epoch's validation loss, not the last one's.
+    expect(Math.min(...epochs)).toBe(epochs[outcome.bestEpoch - 1]);
+    model.dispose();
+  });
+
+  it('stops after the batch during which it was asked to', async () => {
+    await useBackend('cpu');
+    const rows = syntheticRows(400, 3);
+    const model = buildClassifier(rows.inputs.width, [4], 1);
+    let batches = 0;
+    const outcome = await trainClassifier(model, rows, { ...settings, epochs: 100 }, { shouldStop: () => ++batches >= 3 });
+    expect(outcome.stopped).toBe(true);
+    expect(batches).toBe(3);
+    expect(outcome.epochsRun).toBe(0);
+    model.dispose();
+  });
+
+  it('keeps no tensors alive between jobs', async () => {
+    await useBackend('cpu');
+    const rows = syntheticRows(200, 4);
+    const before = tf.memory().numTensors;
+    const model = buildClassifier(rows.inputs.width, [4], 1);
+    await trainClassifier(model, rows, { ...settings, epochs: 2, patience: 1 });
+    model.dispose();
+    expect(tf.memory().numTensors).toBe(before);
+  });
+});
