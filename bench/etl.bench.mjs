@@ -27,6 +27,9 @@ const EVENTS = Number(process.env.ETL_BENCH_EVENTS || 300_000);
 const PROCESSES = Number(process.env.ETL_BENCH_PROCESSES || cpus().length);
 const PARTITIONS = 12;
 const FIRST_HTTP_PORT = 17_120;
+// Node flags for the ETL processes: by default the service's own (services/etl/project.json serve,
+// the chart's nodeOptions); add e.g. "--cpu-prof --cpu-prof-dir=/tmp/etl-prof" to profile them.
+const NODE_FLAGS = (process.env.ETL_BENCH_NODE_FLAGS ?? '--max-semi-space-size=16').split(' ').filter(Boolean);
 
 export default async function run(ctx) {
   const loadAtStart = Number(loadavg()[0].toFixed(2));
@@ -84,6 +87,7 @@ export default async function run(ctx) {
       root: ctx.root,
       count: PROCESSES,
       firstPort: FIRST_HTTP_PORT,
+      nodeFlags: NODE_FLAGS,
       log,
       env: {
         ...env,
@@ -121,7 +125,7 @@ export default async function run(ctx) {
     etl = undefined;
     const etlSeconds = (progress.doneAt - spawnedAt) / 1000;
     const etlRate = EVENTS / etlSeconds;
-    log(`cpu: ${JSON.stringify(cpuUse)}`);
+    log(`cpu: ${JSON.stringify(cpuUse)}, etl ${((cpuUse.cpu_seconds.etl * 1e6) / EVENTS).toFixed(1)} µs/event`);
     log(`etl: ${Math.round(etlRate)} events/s end to end (${etlSeconds.toFixed(1)} s), ${Math.round(progress.rowsPerSec ?? 0)} steady, peak RSS ${peakRss.join(' + ')} MiB`);
 
     // Exactly once: every raw offset in one raw/ line, every accepted event one clean/ row and one `events` row.
@@ -149,7 +153,10 @@ export default async function run(ctx) {
       ...common,
       etl_processes: PROCESSES,
       partitions_consumed_concurrently_per_process: Number(process.env.ETL_PARTITIONS_CONCURRENTLY || 2),
+      etl_node_flags: NODE_FLAGS,
       cpu_during_etl_run: cpuUse,
+      // The robust figure on a shared machine: ETL CPU (user + system, all processes) per event.
+      etl_cpu_us_per_event: Number(((cpuUse.cpu_seconds.etl * 1e6) / EVENTS).toFixed(1)),
       etl_seconds: Number(etlSeconds.toFixed(2)),
       etl_steady_events_per_sec: progress.rowsPerSec === null ? null : Math.round(progress.rowsPerSec),
       reference_seconds: Number(reference.sinceCreateSeconds.toFixed(2)),

@@ -6,9 +6,9 @@ import { openSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
-export function startEtlProcesses({ root, count, env, firstPort, log }) {
+export function startEtlProcesses({ root, count, env, firstPort, log, nodeFlags = [] }) {
   const children = Array.from({ length: count }, (_, i) => {
-    const child = spawn(process.execPath, [join(root, 'services/etl/dist/main.js')], {
+    const child = spawn(process.execPath, [...nodeFlags, join(root, 'services/etl/dist/main.js')], {
       cwd: root,
       env: { ...process.env, ...env, HTTP_PORT: String(firstPort + i), SHUTDOWN_TIMEOUT_MS: '20000' },
       // The service logs (pino, stdout) go to a file for a post-mortem; the path is in the bench log.

@@ -153,8 +153,11 @@ async function injectFaults(load) {
       fault.detail = `SIGTERM to the broker: down after ${seconds(downMs)} s, healthy again (scripts/stack up) after ${seconds(awayMs)} s; ${notes.join('; ')}`;
     } else {
       const service = name === 'collector' ? collector : etl;
-      const committing = name === 'etl' ? await etlCommits() : undefined;
       await service.kill9();
+      // Read the group's offsets only once the process is gone: a batch it committed between this
+      // read and the kill would otherwise count as the restarted process committing (a pause of a
+      // second or two reported for what is a session timeout's wait).
+      const committing = name === 'etl' ? await etlCommits() : undefined;
       await sleep(1_000);
       await service.start();
       const ready = `restarted after 1 s, /readyz 200 after ${seconds(Date.now() - began)} s`;

@@ -184,3 +184,31 @@ describe('KafkaConsumer after a crash kafkajs does not restart', () => {
     expect(created[1]?.disconnect).toHaveBeenCalled();
   });
 });
+
+describe('KafkaConsumer start offsets', () => {
+  it('seeks each listed partition once, when the member first joins with it assigned', async () => {
+    const listeners = new Map<string, (event: unknown) => void>();
+    const seek = vi.fn();
+    const fake = {
+      events: { CRASH: 'consumer.crash', GROUP_JOIN: 'consumer.group_join' },
+      on: vi.fn((event: string, listener: (event: unknown) => void) => listeners.set(event, listener)),
+      connect: vi.fn(async () => undefined),
+      subscribe: vi.fn(async () => undefined),
+      run: vi.fn(async () => undefined),
+      disconnect: vi.fn(async () => undefined),
+      seek,
+    };
+    const startOffsets = [
+      { topic: 'a', partition: 0, offset: '42' },
+      { topic: 'a', partition: 3, offset: '7' },
+    ];
+    const wrapped = new KafkaConsumer(() => fake as unknown as Consumer, { ...options, startOffsets }, logger);
+    await wrapped.start(async () => undefined);
+    const join = (memberAssignment: Record<string, number[]>) => listeners.get('consumer.group_join')?.({ payload: { memberAssignment } });
+    join({ a: [0, 1], b: [0] });
+    expect(seek.mock.calls).toEqual([[{ topic: 'a', partition: 0, offset: '42' }]]);
+    join({ a: [0, 1, 3] });
+    expect(seek.mock.calls).toEqual([[{ topic: 'a', partition: 0, offset: '42' }], [{ topic: 'a', partition: 3, offset: '7' }]]);
+    await wrapped.disconnect();
+  });
+});

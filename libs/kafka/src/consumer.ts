@@ -14,12 +14,29 @@ export interface ConsumerOptions {
   /** Upper bound on how long a fetch waits for data; also bounds how long `disconnect()` waits. */
   maxWaitTimeMs?: number;
   maxBytesPerPartition?: number;
+  /** Upper bound on one fetch response across partitions (kafkajs' default: 10 MiB). */
+  maxBytes?: number;
+  /** The broker holds a fetch until this many bytes are ready or `maxWaitTimeMs` passes (default 1). */
+  minBytes?: number;
   /** Partitions handled in parallel; batches of one partition are always handled in order. */
   partitionsConsumedConcurrently?: number;
   /** First wait before restarting a consumer kafkajs gave up on (default 1 s); doubles per failed attempt. */
   restartInitialDelayMs?: number;
   /** Longest wait between restart attempts (default 30 s). */
   restartMaxDelayMs?: number;
+  /**
+   * Where to read from the first time each listed partition is assigned to this consumer, instead
+   * of the group's committed offset (e.g. the offsets a restored state snapshot covers). Applied
+   * when the member joins, before its first fetch; later assignments resume from committed offsets.
+   */
+  startOffsets?: readonly PartitionStart[];
+}
+
+export interface PartitionStart {
+  topic: string;
+  partition: number;
+  /** The offset of the next record to read. */
+  offset: string;
 }
 
 export const consumerDefaults = {
@@ -55,12 +72,14 @@ export class KafkaConsumer {
   private restarting: Promise<void> | undefined;
   private wakeFromBackoff: (() => void) | undefined;
   private disconnecting = false;
+  private readonly pendingStarts = new Map<string, PartitionStart>();
 
   constructor(
     private readonly createConsumer: () => Consumer,
     private readonly options: ConsumerOptions,
     private readonly logger: StructuredLogger,
   ) {
+    for (const start of options.startOffsets ?? []) this.pendingStarts.set(`${start.topic}:${start.partition}`, start);
     this.consumer = this.watched(createConsumer());
   }
 
@@ -124,6 +143,19 @@ export class KafkaConsumer {
   }
 
   private watched(consumer: Consumer): Consumer {
+    if (this.pendingStarts.size > 0) {
+      // kafkajs emits GROUP_JOIN after the assignment and before the first fetch, which applies pending seeks.
+      consumer.on(consumer.events.GROUP_JOIN, ({ payload }) => {
+        for (const [topic, partitions] of Object.entries(payload.memberAssignment)) {
+          for (const partition of partitions) {
+            const start = this.pendingStarts.get(`${topic}:${partition}`);
+            if (!start) continue;
+            this.pendingStarts.delete(`${topic}:${partition}`);
+            consumer.seek({ topic, partition, offset: start.offset });
+          }
+        }
+      });
+    }
     consumer.on(consumer.events.CRASH, ({ payload }) => {
       // A consumer already replaced can still report its own crash; only the current one counts.
       if (consumer !== this.consumer) {

@@ -1,7 +1,9 @@
-export { KafkaClient, type KafkaClientOptions } from './kafka-client.js';
+// First: installs the cheaper kafkajs encoding and decoding before anything loads kafkajs.
+export { KAFKAJS_CRC32C_MODULE, KAFKAJS_ENCODER_MODULE, KAFKAJS_RECORD_DECODER_MODULE, kafkajsEncoding, type ReplacementStatus } from './kafkajs-encoding.js';
+export { KafkaClient, type KafkaClientOptions, type PartitionOffsets } from './kafka-client.js';
 export { type KafkaConnectionOptions, type KafkaSasl, type SaslMechanism } from './kafka-connection.js';
 export { KafkaDeliveryTimeoutError, KafkaProducer, type ProducerOptions, type SendOptions } from './producer.js';
-export { KafkaConsumer, type ConsumerOptions } from './consumer.js';
+export { KafkaConsumer, type ConsumerOptions, type PartitionStart } from './consumer.js';
 export type { BatchHandler, ConsumedBatch, ConsumedMessage, DeliveryReport, OutgoingMessage } from './messages.js';
 export type { CleanupPolicy, TopicDrift, TopicReport, TopicSpec } from './topic-spec.js';
 export { KafkaModule } from './kafka.module.js';

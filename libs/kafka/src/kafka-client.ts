@@ -1,4 +1,6 @@
 import type { StructuredLogger } from '@kuroshio/telemetry';
+// Before kafkajs: whoever imports this file directly still gets the cheaper encoding.
+import './kafkajs-encoding.js';
 import { Kafka, Partitioners, logLevel, type Admin, type Consumer, type Producer, type SASLOptions } from 'kafkajs';
 import { KafkaConsumer, consumerDefaults, type ConsumerOptions } from './consumer.js';
 import type { KafkaConnectionOptions, KafkaSasl } from './kafka-connection.js';
@@ -6,6 +8,12 @@ import { kafkaLogCreator } from './kafka-log-bridge.js';
 import { KafkaProducer, type ProducerOptions } from './producer.js';
 import { ensureTopics } from './topic-admin.js';
 import type { TopicReport, TopicSpec } from './topic-spec.js';
+
+export interface PartitionOffsets {
+  partition: number;
+  low: string;
+  high: string;
+}
 
 export interface KafkaClientOptions extends KafkaConnectionOptions {
   logger: StructuredLogger;
@@ -54,6 +62,12 @@ export class KafkaClient {
 
   async ensureTopics(specs: readonly TopicSpec[]): Promise<TopicReport[]> {
     return ensureTopics(await this.admin(), specs);
+  }
+
+  /** Each partition's earliest retained offset (`low`) and end offset (`high`, the next to be written). */
+  async topicOffsets(topic: string): Promise<PartitionOffsets[]> {
+    const offsets = await (await this.admin()).fetchTopicOffsets(topic);
+    return offsets.map(({ partition, low, high }) => ({ partition, low, high }));
   }
 
   /**
@@ -107,6 +121,8 @@ export class KafkaClient {
       heartbeatInterval: options.heartbeatIntervalMs ?? consumerDefaults.heartbeatIntervalMs,
       maxWaitTimeInMs: options.maxWaitTimeMs ?? consumerDefaults.maxWaitTimeMs,
       maxBytesPerPartition: options.maxBytesPerPartition,
+      ...(options.maxBytes === undefined ? {} : { maxBytes: options.maxBytes }),
+      ...(options.minBytes === undefined ? {} : { minBytes: options.minBytes }),
       allowAutoTopicCreation: false,
     });
   }

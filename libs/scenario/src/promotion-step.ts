@@ -22,10 +22,10 @@ export async function promoteVersion(
   const { AuditAction } = grpcJs.registry.v1;
   const client = new grpcJs.registry.v1.ModelRegistryClient(endpoints.registryGrpc, credentials.createInsecure());
   try {
-    await callUnary(client.setAlias.bind(client), { modelName: move.modelName, alias: move.alias, version: move.version, reason: move.reason } as grpcJs.registry.v1.SetAliasRequest, {
+    await callUnary(client.setAlias.bind(client), grpcJs.registry.v1.SetAliasRequest.fromPartial({ modelName: move.modelName, alias: move.alias, version: move.version, reason: move.reason }), {
       reason: move.reason,
     });
-    const { events } = await callUnary(client.listAuditEvents.bind(client), { modelName: move.modelName, alias: '', pageSize: 100, pageToken: '' } as grpcJs.registry.v1.ListAuditEventsRequest);
+    const { events } = await callUnary(client.listAuditEvents.bind(client), grpcJs.registry.v1.ListAuditEventsRequest.fromPartial({ modelName: move.modelName, pageSize: 100 }));
     const lines = events.map((event) => ({
       time: event.time ? new Date(Number(event.time.seconds) * 1000 + Math.round(event.time.nanos / 1e6)).toISOString() : '',
       actor: event.actor,

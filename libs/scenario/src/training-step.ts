@@ -40,7 +40,8 @@ export function unpaidChargeLabel(): grpcJs.features.v1.LabelSource {
     eventLabel: {
       anchorEvent: 'Carrier Billing Charge',
       outcomeEvent: 'Carrier Billing Payment',
-      correlationProperty: 'chargeId',
+      // The charge's chargeId, found in the payment's chargeIds array.
+      correlationProperty: 'chargeId in chargeIds',
       deadlineProperty: 'dueDate',
       outcomeWindow: durationFromMs(30 * DAY_MS),
       positiveWhen: LabelPolarity.LABEL_POLARITY_OUTCOME_ABSENT,
@@ -55,7 +56,9 @@ export async function trainModel(endpoints: PlatformEndpoints, request: Training
   const { ModelFamily, JobState, TrainingStage } = grpcJs.trainer.v1;
   const client = new grpcJs.trainer.v1.TrainerServiceClient(endpoints.trainerGrpc, credentials.createInsecure());
   try {
-    const submitted = await callUnary(client.submitTrainingJob.bind(client), {
+    const submitted = await callUnary(
+      client.submitTrainingJob.bind(client),
+      grpcJs.trainer.v1.SubmitTrainingJobRequest.fromPartial({
       requestId: `${request.modelName}-${request.seed}-${request.end.toISOString()}`,
       spec: {
         modelName: request.modelName,
@@ -69,12 +72,13 @@ export async function trainModel(endpoints: PlatformEndpoints, request: Training
         decisionThreshold: 0.5,
         quantizations: [grpcJs.trainer.v1.Quantization.QUANTIZATION_UINT8],
       },
-    } as grpcJs.trainer.v1.SubmitTrainingJobRequest);
+      }),
+    );
     const jobId = submitted.job?.jobId ?? '';
     const task = progress.task(`train ${request.modelName} (${request.family}, job ${jobId})`);
     const deadline = Date.now() + timeoutMs;
     for (;;) {
-      const { job } = await callUnary(client.getTrainingJob.bind(client), { jobId });
+      const { job } = await callUnary(client.getTrainingJob.bind(client), grpcJs.trainer.v1.GetTrainingJobRequest.fromPartial({ jobId }));
       if (job === undefined) throw new Error(`trainer lost job ${jobId}`);
       const stage = job.progress ? TrainingStage[job.progress.stage] : '';
       task.update(job.progress?.epoch ?? 0, `${String(stage).replace('TRAINING_STAGE_', '').toLowerCase()} epoch ${job.progress?.epoch ?? 0}/${job.progress?.maxEpochs ?? 0}`);

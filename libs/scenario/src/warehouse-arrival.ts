@@ -8,7 +8,7 @@ export async function countLanded(clickhouse: ClickHouseClient, messageIds: read
   let landed = 0;
   for (let start = 0; start < messageIds.length; start += CHUNK) {
     const ids = messageIds.slice(start, start + CHUNK);
-    const [row] = await clickhouse.query<{ landed: string }>(sql`SELECT uniqExact(message_id) AS landed FROM events WHERE message_id IN (${ids})`);
+    const [row] = await clickhouse.query<{ landed: string }>(sql`SELECT uniqExact(message_id) AS landed FROM events WHERE has(${ids}, message_id)`);
     landed += Number(row?.landed ?? 0);
   }
   return landed;

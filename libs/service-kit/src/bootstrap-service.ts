@@ -1,3 +1,4 @@
+import type { ServerCredentials } from '@grpc/grpc-js';
 import type { z } from 'zod';
 import { composeConfig, loadConfigOrExit, redactConfig, serviceConfig, type Env, type ServiceSettings } from '@kuroshio/config';
 import { createLogger, startProcessMetrics, startTracing } from '@kuroshio/telemetry';
@@ -19,6 +20,8 @@ export interface BootstrapOptions<P extends ConfigParts> {
   readonly module: ServiceModule<ServiceConfig<P>>;
   /** gRPC API of the service; `port` is the default GRPC_PORT. */
   readonly grpc?: GrpcServiceOptions;
+  /** Server credentials built from the loaded config (TLS certificate files); plaintext when absent. */
+  readonly grpcCredentials?: (config: ServiceConfig<P>) => ServerCredentials | undefined;
   readonly readinessTimeoutMs?: number;
   readonly env?: Env;
 }
@@ -44,12 +47,13 @@ export async function bootstrapService<P extends ConfigParts>(options: Bootstrap
 
   let service: RunningService<ServiceConfig<P>>;
   try {
+    const credentials = options.grpcCredentials?.(config);
     service = await startService({
       config,
       module: options.module,
       logger,
       onShutdown: stopTracing,
-      ...(options.grpc === undefined ? {} : { grpc: options.grpc }),
+      ...(options.grpc === undefined ? {} : { grpc: credentials === undefined ? options.grpc : { ...options.grpc, credentials } }),
       ...(options.readinessTimeoutMs === undefined ? {} : { readinessTimeoutMs: options.readinessTimeoutMs }),
     });
   } catch (error) {

@@ -54,8 +54,10 @@ export function collectorSettingsConfig() {
       COLLECTOR_MAX_BATCH_EVENTS: envInt({ min: 1, max: 100_000 }).default(2_500),
       COLLECTOR_MAX_EVENT_BYTES: envInt({ min: 1 * KB, max: 1 * MB }).default(32 * KB),
       COLLECTOR_BODY_TIMEOUT_MS: envInt({ min: 100, max: 600_000 }).default(10_000),
-      COLLECTOR_MAX_IN_FLIGHT_EVENTS: envInt({ min: 1, max: 10_000_000 }).default(50_000),
-      COLLECTOR_MAX_IN_FLIGHT_BYTES: envInt({ min: 1 * MB, max: 4096 * MB }).default(64 * MB),
+      // ~16 000 events of ~1 KB encoded: 0.3 s at 50 000 events/s, ten times what a healthy broker
+      // keeps waiting, and a bound that fits the 300 MB RSS budget (docs/decisions/0010).
+      COLLECTOR_MAX_IN_FLIGHT_EVENTS: envInt({ min: 1, max: 10_000_000 }).default(20_000),
+      COLLECTOR_MAX_IN_FLIGHT_BYTES: envInt({ min: 1 * MB, max: 4096 * MB }).default(16 * MB),
       COLLECTOR_RETRY_AFTER_SECONDS: envInt({ min: 1, max: 3_600 }).default(5),
       COLLECTOR_DELIVERY_TIMEOUT_MS: envInt({ min: 100, max: 300_000 }).default(10_000),
       COLLECTOR_LINGER_MS: envInt({ min: 0, max: 1_000 }).default(2),

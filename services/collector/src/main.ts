@@ -1,5 +1,6 @@
 import 'reflect-metadata';
 // First, before anything loads kafkajs.
+import { kafkajsPartitioning } from './kafka/kafkajs-partitioning.js';
 import { kafkajsEncoding } from './kafka/kafkajs-encoding.js';
 import { grpcServiceOptions } from '@kuroshio/contracts';
 import { SERVICE_LOGGER, bootstrapService } from '@kuroshio/service-kit';
@@ -19,6 +20,9 @@ const { sources } = service.config.collector;
 const logger = service.app.get<Logger>(SERVICE_LOGGER);
 if (kafkajsEncoding.crc32c !== 'installed' || kafkajsEncoding.encoder !== 'installed') {
   logger.warn({ kafkajsEncoding }, 'kafkajs encodes with its own (slower) CRC-32C or buffers: produce requests cost more CPU');
+}
+if (kafkajsPartitioning !== 'installed') {
+  logger.warn({ kafkajsPartitioning }, 'kafkajs groups messages per partition with its own (quadratic) code: produce requests cost more CPU');
 }
 if (sources.length === 0) {
   logger.warn('no sources configured (COLLECTOR_SOURCES / COLLECTOR_SOURCES_FILE): every ingest request is refused with 401');

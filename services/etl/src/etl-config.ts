@@ -7,7 +7,15 @@ export interface EtlSettings {
   readonly groupId: string;
   /** Upper bound on the bytes one fetch brings per partition, i.e. on a batch. */
   readonly maxBytesPerPartition: number;
+  /** Upper bound on one fetch across this process's partitions. */
+  readonly maxBytesPerFetch: number;
   readonly partitionsConsumedConcurrently: number;
+  /**
+   * The group's wait for a member that stopped heartbeating (a kill -9) before its partitions move:
+   * the ETL's pause after such a crash. kafkajs has no static membership (group.instance.id).
+   */
+  readonly sessionTimeoutMs: number;
+  readonly heartbeatIntervalMs: number;
   /** Key prefix inside the lake bucket, before `raw/` and `clean/` (empty or ending in `/`). */
   readonly lakePrefix: string;
   /** PII key: ETL_PII_KEY, else the file ETL_PII_KEY_FILE names; see pii-key.ts when neither is set. */
@@ -37,8 +45,12 @@ export function etlConfig() {
       ETL_CLEAN_TOPIC: topicName(TOPICS.eventsClean.name),
       ETL_DLQ_TOPIC: topicName(TOPICS.eventsDlq.name),
       ETL_CONSUMER_GROUP: z.string().min(1).max(255).default('kuroshio-etl'),
-      ETL_MAX_BYTES_PER_PARTITION: envInt({ min: 1024, max: 256 * 1024 * 1024 }).default(8 * 1024 * 1024),
+      ETL_MAX_BYTES_PER_PARTITION: envInt({ min: 1024, max: 256 * 1024 * 1024 }).default(4 * 1024 * 1024),
+      ETL_MAX_BYTES_PER_FETCH: envInt({ min: 1024, max: 1024 * 1024 * 1024 }).default(8 * 1024 * 1024),
       ETL_PARTITIONS_CONCURRENTLY: envInt({ min: 1, max: 64 }).default(2),
+      // The broker refuses sessions outside group.min/max.session.timeout.ms (6 s / 30 min by default).
+      ETL_SESSION_TIMEOUT_MS: envInt({ min: 6_000, max: 300_000 }).default(10_000),
+      ETL_HEARTBEAT_INTERVAL_MS: envInt({ min: 100, max: 60_000 }).default(1_000),
       ETL_LAKE_PREFIX: z.string().regex(PREFIX, { error: 'expected "" or path segments ending in "/"' }).default(''),
       ETL_PII_KEY: secret().optional(),
       ETL_PII_KEY_FILE: z.string().min(1).optional(),
@@ -48,12 +60,19 @@ export function etlConfig() {
       ETL_FUTURE_TOLERANCE_MS: envInt({ min: 0 }).default(5 * 60_000),
       ETL_SINK_RETRY_DELAY_MS: envInt({ min: 0, max: 600_000 }).default(2_000),
     })
+    .refine((env) => env.ETL_HEARTBEAT_INTERVAL_MS * 3 <= env.ETL_SESSION_TIMEOUT_MS, {
+      error: 'ETL_HEARTBEAT_INTERVAL_MS must be at most a third of ETL_SESSION_TIMEOUT_MS',
+      path: ['ETL_HEARTBEAT_INTERVAL_MS'],
+    })
     .transform(
       (env): EtlSettings => ({
         topics: { raw: env.ETL_RAW_TOPIC, clean: env.ETL_CLEAN_TOPIC, dlq: env.ETL_DLQ_TOPIC },
         groupId: env.ETL_CONSUMER_GROUP,
         maxBytesPerPartition: env.ETL_MAX_BYTES_PER_PARTITION,
+        maxBytesPerFetch: env.ETL_MAX_BYTES_PER_FETCH,
         partitionsConsumedConcurrently: env.ETL_PARTITIONS_CONCURRENTLY,
+        sessionTimeoutMs: env.ETL_SESSION_TIMEOUT_MS,
+        heartbeatIntervalMs: env.ETL_HEARTBEAT_INTERVAL_MS,
         lakePrefix: env.ETL_LAKE_PREFIX,
         piiKey: env.ETL_PII_KEY,
         piiKeyFile: env.ETL_PII_KEY_FILE,

@@ -20,15 +20,26 @@ const batchSeconds = defineHistogram({
 });
 
 // Only events with a schema get their own label value; anything else is folded, so a client that
-// invents event names cannot blow up the number of series.
+// invents event names cannot blow up the number of series. Counts are summed per series over the
+// batch first: one increment per series, not per record (label hashing was per record before).
 export function recordBatchMetrics(batch: ProcessedBatch, knownEvent: (type: string, event: string) => boolean): void {
+  const recordSeries = new Map<string, { labels: Record<string, string>; count: number }>();
+  const lateSeries = new Map<string, { labels: Record<string, string>; count: number }>();
+  const add = (series: typeof recordSeries, labels: Record<string, string>) => {
+    const key = JSON.stringify(Object.values(labels));
+    const found = series.get(key);
+    if (found) found.count++;
+    else series.set(key, { labels, count: 1 });
+  };
   for (const outcome of batch.outcomes) {
     const event = outcome.type === 'track' ? (knownEvent(outcome.type, outcome.event) ? outcome.event : '_other') : '';
     const labels = { tenant: outcome.tenant || '_unknown', source: outcome.source || '_unknown', type: outcome.type || '_unknown', event };
-    records.inc({ ...labels, outcome: outcome.outcome, stage: outcome.stage, reason: outcome.errorCode });
-    if (outcome.late) late.inc({ ...labels, kind: 'late' });
-    if (outcome.future) late.inc({ ...labels, kind: 'future' });
+    add(recordSeries, { ...labels, outcome: outcome.outcome, stage: outcome.stage, reason: outcome.errorCode });
+    if (outcome.late) add(lateSeries, { ...labels, kind: 'late' });
+    if (outcome.future) add(lateSeries, { ...labels, kind: 'future' });
   }
+  for (const { labels, count } of recordSeries.values()) records.inc(labels, count);
+  for (const { labels, count } of lateSeries.values()) late.inc(labels, count);
 }
 
 export const etlMetrics = { batches, sinkFailures, batchSeconds };

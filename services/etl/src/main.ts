@@ -1,11 +1,18 @@
 import 'reflect-metadata';
-import { bootstrapService } from '@kuroshio/service-kit';
+// First, before anything loads kafkajs: @kuroshio/kafka installs its cheaper encoding and decoding.
+import { kafkajsEncoding } from '@kuroshio/kafka';
+import { SERVICE_LOGGER, bootstrapService } from '@kuroshio/service-kit';
+import type { Logger } from '@kuroshio/telemetry';
 import { etlConfigParts } from './config.js';
 import { EtlModule } from './etl.module.js';
 
-await bootstrapService({
+const service = await bootstrapService({
   name: 'etl',
   httpPort: 7002,
   config: etlConfigParts,
   module: (config) => EtlModule.forRoot(config),
 });
+
+if (Object.values(kafkajsEncoding).some((status) => status !== 'installed')) {
+  service.app.get<Logger>(SERVICE_LOGGER).warn({ kafkajsEncoding }, 'kafkajs runs with its own (slower) encoding or decoding: fetches and produce requests cost more CPU');
+}

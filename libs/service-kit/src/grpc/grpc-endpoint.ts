@@ -1,4 +1,4 @@
-import type { Server } from '@grpc/grpc-js';
+import type { Server, ServerCredentials } from '@grpc/grpc-js';
 import type { PackageDefinition } from '@grpc/proto-loader';
 import { ServerGrpc, type GrpcOptions } from '@nestjs/microservices';
 import type { DrainStep } from '../http/draining-fastify-adapter.js';
@@ -14,6 +14,8 @@ export interface GrpcServiceOptions {
   readonly port: number;
   /** @grpc/proto-loader options; must match the generated types (contracts' codegen). */
   readonly loader?: Omit<NonNullable<GrpcOptions['options']['loader']>, 'includeDirs'>;
+  /** TLS (or mTLS) for the server; plaintext when absent. */
+  readonly credentials?: ServerCredentials;
 }
 
 /** The gRPC side of a service: Nest's transport, plus health, reflection and a drain step. */
@@ -31,6 +33,7 @@ export class GrpcEndpoint {
       loader: { ...options.loader, includeDirs: [...(options.includeDirs ?? [])] },
       // tryShutdown: in-flight calls finish; the drain step bounds how long that may take.
       gracefulShutdown: true,
+      ...(options.credentials === undefined ? {} : { credentials: options.credentials }),
       onLoadPackageDefinition: (definition: PackageDefinition, server: Server) => {
         this.#server = server;
         this.#services = addStandardServices(server, definition, packages, health);

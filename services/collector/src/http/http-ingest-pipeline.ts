@@ -16,6 +16,8 @@ interface RequestState {
   readonly startedMs: number;
   /** The body was not read to its end: the socket cannot carry another request. */
   closeAfterResponse: boolean;
+  /** Gives the body's bytes back to the in-flight budget (once: when the route takes the body, or at the end). */
+  releaseBody: () => void;
 }
 
 /**
@@ -63,7 +65,7 @@ export class HttpIngestPipeline implements OnModuleInit {
       if (declared > limits.maxBodyBytes) throw bodyTooLarge(limits.maxBodyBytes);
       const wire = await collectBody(request.raw, { maxBytes: limits.maxBodyBytes, timeoutMs: limits.bodyTimeoutMs });
       const bytes = await inflateBody(wire, request.headers['content-encoding'], limits.maxInflatedBytes);
-      return new RequestBody(wire, bytes);
+      return new RequestBody(wire, bytes, this.#state.get(request.raw)?.releaseBody);
     } catch (error) {
       const state = this.#state.get(request.raw);
       if (state !== undefined && !request.raw.complete) state.closeAfterResponse = true;
@@ -76,7 +78,8 @@ export class HttpIngestPipeline implements OnModuleInit {
 
   async #admit(request: FastifyRequest, reply: FastifyReply): Promise<void> {
     if (!request.url.startsWith(INGEST_PREFIX)) return;
-    this.#state.set(request.raw, { startedMs: performance.now(), closeAfterResponse: false });
+    const state: RequestState = { startedMs: performance.now(), closeAfterResponse: false, releaseBody: () => undefined };
+    this.#state.set(request.raw, state);
     if (request.method !== 'POST') return;
     const { limits } = this.settings;
     const declared = Number(request.headers['content-length'] ?? limits.maxBodyBytes);
@@ -92,6 +95,7 @@ export class HttpIngestPipeline implements OnModuleInit {
         .send({ error: error.code, reason: error.reason, message: error.message });
       return;
     }
+    state.releaseBody = release;
     reply.raw.once('close', release);
   }
 
@@ -109,11 +113,19 @@ export class HttpIngestPipeline implements OnModuleInit {
 }
 
 /**
- * The body of an ingest request as the collector's parser read it. A body some other parser took
- * (Nest registers one for form posts) is refused like any unsupported type.
+ * Hands the body of an ingest request, as the collector's parser read it, over to the route: the
+ * request no longer refers to it, so its buffers die with the route's parse instead of living as
+ * long as the request waits for Kafka, and its bytes leave the in-flight body budget (the events
+ * budget bounds what the request holds from then on). A body some other parser took (Nest
+ * registers one for form posts) is refused like any unsupported type.
  */
-export function ingestBodyOf(request: FastifyRequest): RequestBody {
-  if (request.body instanceof RequestBody) return request.body;
-  if (request.body !== undefined && request.body !== null) throw new UnsupportedMediaTypeException(UNSUPPORTED_CONTENT_TYPE);
+export function takeIngestBody(request: FastifyRequest): RequestBody {
+  const { body } = request;
+  if (body instanceof RequestBody) {
+    request.body = undefined;
+    body.onTaken();
+    return body;
+  }
+  if (body !== undefined && body !== null) throw new UnsupportedMediaTypeException(UNSUPPORTED_CONTENT_TYPE);
   throw new DomainError('INVALID_ARGUMENT', 'a JSON body is required', { reason: 'empty_body' });
 }

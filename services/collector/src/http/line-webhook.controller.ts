@@ -1,14 +1,16 @@
 import { randomUUID } from 'node:crypto';
 import { Controller, Headers, HttpCode, Param, Post, Req, UseFilters } from '@nestjs/common';
 import type { FastifyRequest } from 'fastify';
+import type { Secret } from '@kuroshio/config';
 import { DomainError } from '@kuroshio/service-kit';
-import { EventIngestor } from '../ingest/event-ingestor.js';
+import { EventIngestor, type IngestOutcome } from '../ingest/event-ingestor.js';
 import { verifyLineSignature } from '../line/line-signature.js';
-import { mapLineWebhook } from '../line/line-webhook-events.js';
+import { mapLineWebhook, type MappedLineEvents } from '../line/line-webhook-events.js';
+import type { Source } from '../sources/source-definition.js';
 import { SourceRegistry } from '../sources/source-registry.js';
 import { IngestErrorHttpFilter } from './ingest-error-http.filter.js';
 import { rejectedEventBody, type RejectedEventBody } from './ingest-reply.js';
-import { ingestBodyOf } from './http-ingest-pipeline.js';
+import { takeIngestBody } from './http-ingest-pipeline.js';
 import { decodeJsonBody } from './request-body.js';
 
 export interface LineWebhookReplyBody {
@@ -41,18 +43,25 @@ export class LineWebhookController {
     if (source === undefined || secret === undefined) {
       throw new DomainError('NOT_FOUND', 'no LINE source with this id', { reason: 'unknown_line_source' });
     }
-    const body = ingestBodyOf(request);
+    const { outcome: delivered, positions, skipped } = this.#submit(source, secret, signature, request, receivedAt);
+    const outcome = await delivered;
+    return {
+      success: true,
+      accepted: outcome.accepted,
+      rejected: outcome.rejections.map((rejection) => rejectedEventBody(rejection, positions[rejection.index] ?? rejection.index)),
+      skipped,
+    };
+  }
+
+  /** Synchronous up to the Kafka wait: nothing waiting for Kafka refers to the body or its parsed events. */
+  #submit(source: Source, secret: Secret, signature: string | undefined, request: FastifyRequest, receivedAt: Date): { outcome: Promise<IngestOutcome> } & Pick<MappedLineEvents, 'positions' | 'skipped'> {
+    const body = takeIngestBody(request);
     // The signature covers the bytes as LINE sent them; nothing is parsed before it checks out.
     if (!verifyLineSignature(secret.reveal(), body.wire, signature)) {
       throw new DomainError('UNAUTHENTICATED', 'x-line-signature does not match the body', { reason: 'invalid_signature' });
     }
-    const mapped = mapLineWebhook(decodeJsonBody(body.bytes));
-    const outcome = await this.ingestor.ingest({ source, events: mapped.events, transport: 'line-webhook', requestId: randomUUID(), receivedAt });
-    return {
-      success: true,
-      accepted: outcome.accepted,
-      rejected: outcome.rejections.map((rejection) => rejectedEventBody(rejection, mapped.positions[rejection.index] ?? rejection.index)),
-      skipped: mapped.skipped,
-    };
+    const { events, positions, skipped } = mapLineWebhook(decodeJsonBody(body.bytes));
+    const outcome = this.ingestor.ingest({ source, events, transport: 'line-webhook', requestId: randomUUID(), receivedAt });
+    return { outcome, positions, skipped };
   }
 }

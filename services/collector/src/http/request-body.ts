@@ -9,6 +9,8 @@ export class RequestBody {
     readonly wire: Buffer,
     /** Decompressed (the same buffer when the body was not compressed). */
     readonly bytes: Buffer,
+    /** Called once when a route takes the body over (its bytes leave the in-flight body budget). */
+    readonly onTaken: () => void = () => undefined,
   ) {}
 }
 

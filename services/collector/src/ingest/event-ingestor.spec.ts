@@ -90,7 +90,7 @@ describe('EventIngestor', () => {
     await subject.ingest(request([track('m-0', { userId: null, anonymousId: 'anon-9' })]));
     const record = sink.published[0]![0]!;
     expect(record.key).toBe('anon-9');
-    const value = validateTopicValue(TOPICS.eventsRaw, JSON.parse(record.value));
+    const value = validateTopicValue(TOPICS.eventsRaw, JSON.parse(record.value.toString('utf8')));
     if (!value.ok) throw new Error(JSON.stringify(value.issues));
     expect(value.value).toEqual({
       envelope: {
@@ -105,7 +105,7 @@ describe('EventIngestor', () => {
       },
       ingest: { transport: 'http', requestId: 'req-1', collector: 'collector-0', batchIndex: 0 },
     });
-    expect(record.bytes).toBe(Buffer.byteLength(record.value));
+    expect(record.bytes).toBe(record.value.length);
   });
 
   it('rejects an event too large once encoded', async () => {
@@ -154,6 +154,22 @@ describe('EventIngestor', () => {
     expect({ code: error.code, reason: error.reason }).toEqual({ code: 'UNAVAILABLE', reason: 'kafka_unavailable' });
     sink.failWith = undefined;
     expect((await subject.ingest(request([track('a')]))).accepted).toBe(1);
+  });
+
+  it('refuses through the returned promise, never by throwing, and hands the records to the sink before it waits', async () => {
+    const sink = new RecordingSink();
+    let handedOver: readonly PreparedRecord[] | undefined;
+    sink.publish = async (records) => {
+      handedOver = records;
+    };
+    const { ingestor: subject } = ingestor({ sink });
+    let refused: Promise<unknown> | undefined;
+    expect(() => (refused = subject.ingest(request(Array.from({ length: 6 }, (_, i) => track(`m${i}`)))))).not.toThrow();
+    expect((await refusal(refused!)).reason).toBe('too_many_events');
+    const pending = subject.ingest(request([track('a'), track('b')]));
+    // Synchronous up to the Kafka wait (gRPC streams keep their chunks' order by it).
+    expect(handedOver?.map((record) => JSON.parse(record.value.toString('utf8')).envelope.messageId)).toEqual(['a', 'b']);
+    expect((await pending).accepted).toBe(2);
   });
 
   it('does not touch Kafka when every event is bad', async () => {

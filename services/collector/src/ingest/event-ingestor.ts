@@ -1,5 +1,5 @@
 import type { Source } from '../sources/source-definition.js';
-import { prepareEvents, type EventRejection, type IngestContext } from './event-preparation.js';
+import { prepareEvents, type EventRejection, type IngestContext, type PreparedRecord } from './event-preparation.js';
 import type { EventSink } from './event-sink.js';
 import type { InFlightBudget } from './in-flight-budget.js';
 import { kafkaUnavailable, overloaded, rateLimited, tooManyEvents } from './ingest-errors.js';
@@ -27,6 +27,13 @@ export interface IngestOutcome {
   readonly rejections: readonly EventRejection[];
 }
 
+/** A request's records, admitted into the in-flight budget and about to wait for Kafka. */
+interface Admitted {
+  readonly records: readonly PreparedRecord[];
+  readonly rejections: readonly EventRejection[];
+  readonly release: () => void;
+}
+
 export interface EventIngestorDeps {
   readonly sink: EventSink;
   readonly rateLimits: SourceRateLimits;
@@ -48,7 +55,23 @@ export class EventIngestor {
     this.#metrics = deps.metrics ?? NO_METRICS;
   }
 
-  async ingest(request: IngestRequest): Promise<IngestOutcome> {
+  /**
+   * Everything before the Kafka wait runs synchronously (a gRPC stream relies on it for the order of
+   * its chunks); errors still arrive as a rejected promise. The wait itself holds only the prepared
+   * records, never the request's parsed events, so those die young instead of being promoted to the
+   * old generation while Kafka acknowledges.
+   */
+  ingest(request: IngestRequest): Promise<IngestOutcome> {
+    let admitted: Admitted | IngestOutcome;
+    try {
+      admitted = this.#admit(request);
+    } catch (error) {
+      return Promise.reject(error as Error);
+    }
+    return 'release' in admitted ? this.#deliver(request.source, admitted) : Promise.resolve(admitted);
+  }
+
+  #admit(request: IngestRequest): Admitted | IngestOutcome {
     const { source, events } = request;
     const { limits } = this.deps;
     if (events.length > limits.maxBatchEvents) throw this.#refuse(source, 'too_many_events', events.length, tooManyEvents(events.length, limits.maxBatchEvents));
@@ -72,16 +95,21 @@ export class EventIngestor {
     const release = this.deps.budget.tryAcquire(prepared.records.length, prepared.bytes);
     if (release === undefined) throw this.#refuse(source, 'overloaded', prepared.records.length, overloaded(limits.retryAfterSeconds));
     this.#reportInFlight();
+    return { records: prepared.records, rejections: prepared.rejections, release };
+  }
+
+  async #deliver(source: Source, { records, rejections, release }: Admitted): Promise<IngestOutcome> {
+    const { limits } = this.deps;
     try {
-      await this.deps.sink.publish(prepared.records);
+      await this.deps.sink.publish(records);
     } catch (error) {
-      throw this.#refuse(source, 'kafka_unavailable', prepared.records.length, kafkaUnavailable(limits.retryAfterSeconds, error));
+      throw this.#refuse(source, 'kafka_unavailable', records.length, kafkaUnavailable(limits.retryAfterSeconds, error));
     } finally {
       release();
       this.#reportInFlight();
     }
-    this.#metrics.accepted(source.id, prepared.records.length);
-    return { accepted: prepared.records.length, rejections: prepared.rejections };
+    this.#metrics.accepted(source.id, records.length);
+    return { accepted: records.length, rejections };
   }
 
   #refuse<E extends Error>(source: Source, reason: RequestRefusal, count: number, error: E): E {

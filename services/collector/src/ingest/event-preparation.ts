@@ -21,10 +21,14 @@ export interface EventRejection {
   readonly issues: readonly ValidationIssue[];
 }
 
-/** One accepted event, serialised once, ready for Kafka. */
+/**
+ * One accepted event, serialised once, ready for Kafka. The value is UTF-8 bytes outside the V8
+ * heap: while a request waits for Kafka its records are what it holds, and bytes the young
+ * generation never has to copy or promote cost less than the same JSON as a string.
+ */
 export interface PreparedRecord {
   readonly key: string;
-  readonly value: string;
+  readonly value: Buffer;
   readonly bytes: number;
 }
 
@@ -79,8 +83,8 @@ export function prepareEvents(inputs: readonly unknown[], context: IngestContext
       envelope,
       ingest: { transport: context.transport, requestId: context.requestId, collector: context.collector, batchIndex: index },
     };
-    const serialised = JSON.stringify(value);
-    const size = Buffer.byteLength(serialised, 'utf8');
+    const serialised = Buffer.from(JSON.stringify(value), 'utf8');
+    const size = serialised.length;
     if (size > context.maxEventBytes) {
       const issue = { path: '', code: 'too_large', message: `event is ${size} bytes encoded; at most ${context.maxEventBytes} allowed` };
       rejections.push({ index, messageId: envelope.messageId, code: 'event_too_large', reason: describeIssues([issue]), issues: [issue] });

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import type { PreparedRecord } from '../ingest/event-preparation.js';
 import { CoalescingEventSink, DeliveryTimeoutError } from './coalescing-event-sink.js';
 
-const record = (key: string): PreparedRecord => ({ key, value: `{"k":"${key}"}`, bytes: 10 });
+const record = (key: string): PreparedRecord => ({ key, value: Buffer.from(`{"k":"${key}"}`), bytes: 10 });
 
 function fakeKafka() {
   const sends: string[][] = [];

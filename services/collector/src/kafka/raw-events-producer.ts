@@ -59,10 +59,8 @@ export class RawEventsProducer implements EventSink, OnModuleInit, OnModuleDestr
 
   async #send(records: readonly PreparedRecord[]): Promise<void> {
     await (this.#connected ?? this.#connectUntilStopped());
-    await this.#producer.send(
-      this.#topic,
-      records.map((record) => ({ key: record.key, value: record.value })),
-    );
+    // A PreparedRecord is already an OutgoingMessage (key, value); the wrapper copies what it sends.
+    await this.#producer.send(this.#topic, records);
   }
 
   async #connectUntilStopped(): Promise<void> {

@@ -47,6 +47,17 @@ export function deadLetterRow(rejected: RejectedRecord) {
   };
 }
 
+// Every outcome and messageId row of a batch carries the same processedAt instant: formatted once.
+let lastProcessedAt: Date | undefined;
+let lastProcessedAtText = '';
+function processedAtText(processedAt: Date): string {
+  if (processedAt !== lastProcessedAt) {
+    lastProcessedAtText = dateTimeText(processedAt);
+    lastProcessedAt = processedAt;
+  }
+  return lastProcessedAtText;
+}
+
 /** A row of `etl_record_outcomes` (0003). */
 export function outcomeRow(outcome: RecordOutcome, processedAt: Date) {
   return {
@@ -63,7 +74,7 @@ export function outcomeRow(outcome: RecordOutcome, processedAt: Date) {
     reason_code: outcome.errorCode,
     late: outcome.late ? 1 : 0,
     future: outcome.future ? 1 : 0,
-    processed_at: dateTimeText(processedAt),
+    processed_at: processedAtText(processedAt),
   };
 }
 
@@ -75,6 +86,6 @@ export function messageIdRow(event: CleanEvent, processedAt: Date) {
     source_offset: Number(event.record.offset),
     tenant: event.value.envelope.tenant,
     message_id: event.value.envelope.messageId,
-    processed_at: dateTimeText(processedAt),
+    processed_at: processedAtText(processedAt),
   };
 }

@@ -9,14 +9,20 @@ export interface EventDocuments {
 
 // Both the warehouse row and the Parquet column need these texts; serialising once per event
 // instead of once per sink was a measurable share of the per-event cost (0011-etl-scaling.md).
-const documents = new WeakMap<CleanEvent, EventDocuments>();
+// The texts are memoised on the event under a private symbol, not in a WeakMap: a WeakMap entry
+// per event is an ephemeron the garbage collector must revisit in every full collection, and
+// batches hold thousands of events.
+const DOCUMENTS = Symbol('event documents');
+
+type WithDocuments = CleanEvent & { [DOCUMENTS]?: EventDocuments };
 
 export function documentsOf(event: CleanEvent): EventDocuments {
-  let found = documents.get(event);
+  const memo = event as WithDocuments;
+  let found = memo[DOCUMENTS];
   if (found === undefined) {
     const envelope = event.value.envelope;
     found = { properties: JSON.stringify(envelope.properties ?? {}), context: JSON.stringify(envelope.context), traits: JSON.stringify(envelope.traits ?? {}) };
-    documents.set(event, found);
+    Object.defineProperty(memo, DOCUMENTS, { value: found, enumerable: false });
   }
   return found;
 }

@@ -53,6 +53,9 @@ export class RawEventsConsumer implements OnModuleInit, OnApplicationBootstrap, 
       topics: [settings.topics.raw],
       fromBeginning: true,
       maxBytesPerPartition: settings.maxBytesPerPartition,
+      maxBytes: settings.maxBytesPerFetch,
+      sessionTimeoutMs: settings.sessionTimeoutMs,
+      heartbeatIntervalMs: settings.heartbeatIntervalMs,
       partitionsConsumedConcurrently: settings.partitionsConsumedConcurrently,
     });
     this.consumer = consumer;

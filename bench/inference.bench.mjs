@@ -1,0 +1,211 @@
+// Inference (issue 5) over real gRPC, driven by ghz (an open-source gRPC load tool, not ours):
+//  1. Predict p50/p99 at 2,000 requests/s with online features joined from a (fake, in-memory) feature
+//     store, one random entity of 100,000 per request: target p99 <= 5 ms. Reference in the same run:
+//     grpc.health.v1.Health/Check against the same server at the same rate.
+//  2. PredictBatch rows/s for the MLP (3 features -> 64 -> 32 -> 1), 1,000 explicit-feature rows per
+//     call, closed loop: target >= 50,000 rows/s.
+//  3. Predict throughput (explicit features, closed loop, 64 in flight) with micro-batching vs
+//     without (INFERENCE_BATCHING=false): the ratio.
+//  4. Hot swap under load: 1,000 Predict/s for 12 s while the alias moves from version 1 to 2
+//     half-way through: zero failed requests, and the new version serving at the end.
+// Run under `flock /tmp/kuroshio-bench.lock npm run bench inference` (2 shared cores: one benchmark
+// at a time). Rounds alternate; medians quoted. Installs ghz into .tools/bin if missing.
+import { spawn } from 'node:child_process';
+import { existsSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { createInterface } from 'node:readline';
+
+const GHZ_VERSION = 'v0.93.0';
+const RATE = 2_000;
+const SECONDS = 15;
+const ROUNDS = 3;
+const TARGET_P99_MS = 5;
+const TARGET_BATCH_ROWS = 50_000;
+const BATCH_ROWS = 1_000;
+const HTTP_PORT = 17406;
+const GRPC_PORT = 17416;
+
+const median = (values) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)];
+
+/** ghz from the Go module proxy into .tools/bin, once (idempotent: checks the installed version). */
+async function ensureGhz(ctx) {
+  const bin = join(ctx.root, '.tools', 'bin', 'ghz');
+  if (existsSync(bin)) {
+    const { stdout } = await ctx.exec('go', ['version', '-m', bin]).catch(() => ({ stdout: '' }));
+    if (new RegExp(`mod\\s+github.com/bojand/ghz\\s+${GHZ_VERSION}\\s`).test(stdout)) return bin;
+  }
+  ctx.log(`installing ghz ${GHZ_VERSION} (Go module proxy) into .tools/bin`);
+  await ctx.exec('go', ['install', `github.com/bojand/ghz/cmd/ghz@${GHZ_VERSION}`], { env: { GOBIN: join(ctx.root, '.tools', 'bin') }, timeoutMs: 10 * 60_000 });
+  return bin;
+}
+
+function spawnLines(ctx, args, env, name) {
+  const child = spawn(process.execPath, args, { cwd: ctx.root, env: { ...process.env, ...ctx.env, ...env }, stdio: ['pipe', 'pipe', 'pipe'] });
+  let stderr = '';
+  child.stderr.on('data', (chunk) => (stderr = (stderr + chunk).slice(-4000)));
+  const lines = createInterface({ input: child.stdout });
+  const queue = [];
+  const waiters = [];
+  lines.on('line', (line) => (waiters.length > 0 ? waiters.shift()(line) : queue.push(line)));
+  const next = () =>
+    new Promise((resolve, reject) => {
+      if (queue.length > 0) return resolve(queue.shift());
+      waiters.push(resolve);
+      child.once('exit', (code) => reject(new Error(`${name} exited with ${code}: ${stderr}`)));
+    });
+  return { child, next, stderr: () => stderr };
+}
+
+async function startInference(ctx, fixture, batching) {
+  const env = {
+    HTTP_PORT: String(HTTP_PORT),
+    GRPC_PORT: String(GRPC_PORT),
+    LOG_LEVEL: 'warn',
+    INFERENCE_MODEL_REGISTRY_ADDRESS: fixture.registryAddress,
+    INFERENCE_FEATURE_STORE_ADDRESS: fixture.featureAddress,
+    INFERENCE_PREDICTIONS_TOPIC: fixture.topics.predictions,
+    INFERENCE_EXPOSURES_TOPIC: fixture.topics.exposures,
+    INFERENCE_ALIAS_CHANGES_TOPIC: fixture.topics.aliases,
+    INFERENCE_ALIAS_CHANGES_GROUP_PREFIX: `bench-inference-aliases-${Date.now()}`,
+    // The sink lands predictions in ClickHouse; the benchmark measures serving (and keeps its rows out of the warehouse).
+    INFERENCE_WAREHOUSE_SINK: 'false',
+    INFERENCE_PRELOAD: `${fixture.model}@champion`,
+    INFERENCE_BATCHING: String(batching),
+    INFERENCE_MAX_BATCH_SIZE: '64',
+    INFERENCE_MAX_QUEUE_DELAY_MS: '1',
+    INFERENCE_MAX_BATCH_INSTANCES: String(BATCH_ROWS),
+  };
+  const child = spawn(process.execPath, ['services/inference/dist/main.js'], { cwd: ctx.root, env: { ...process.env, ...ctx.env, ...env }, stdio: ['ignore', 'ignore', 'pipe'] });
+  const stopChild = async () => {
+    if (child.exitCode !== null) return;
+    child.kill('SIGTERM');
+    await new Promise((resolve) => child.once('exit', resolve));
+  };
+  let stderr = '';
+  child.stderr.on('data', (chunk) => (stderr = (stderr + chunk).slice(-4000)));
+  const deadline = Date.now() + 90_000;
+  for (;;) {
+    if (child.exitCode !== null) throw new Error(`inference exited with ${child.exitCode}: ${stderr}`);
+    if (Date.now() > deadline) {
+      await stopChild();
+      throw new Error(`inference not ready: ${stderr}`);
+    }
+    const ready = await fetch(`http://127.0.0.1:${HTTP_PORT}/readyz`).then((r) => r.status === 200, () => false);
+    const metrics = ready ? await (await fetch(`http://127.0.0.1:${HTTP_PORT}/metrics`)).text() : '';
+    // Ready, and the preloaded model warmed (its warm-up counts as a formed batch / a prediction-free load).
+    if (ready && /kuroshio_tfjs_backend_info/.test(metrics)) {
+      try {
+        await ghzRun(ctx, ['--total', '20', '--concurrency', '1', ...predictArgs(fixture, 'explicit')]);
+        break;
+      } catch {
+        /* model still loading */
+      }
+    }
+    await new Promise((resolve) => setTimeout(resolve, 500));
+  }
+  return {
+    child,
+    backend: /kuroshio_tfjs_backend_info\{[^}]*backend="([a-z-]+)"/.exec(await (await fetch(`http://127.0.0.1:${HTTP_PORT}/metrics`)).text())?.[1],
+    metrics: async () => (await fetch(`http://127.0.0.1:${HTTP_PORT}/metrics`)).text(),
+    stop: stopChild,
+  };
+}
+
+const PROTO = ['--proto', 'proto/kuroshio/inference/v1/inference_service.proto', '--import-paths', 'proto'];
+const EXPLICIT = { 'billing:amount_sum_30d': { double_value: 12345 }, 'billing:late_count_90d': { int64_value: 1 }, 'app:logins_count_7d': { int64_value: 5 } };
+
+function predictArgs(fixture, kind, entities = 100_000) {
+  const instance = kind === 'online' ? { entity_id: `cust-{{randomInt 0 ${entities - 1}}}` } : { entity_id: 'cust-{{randomInt 0 1000}}', features: EXPLICIT };
+  const data = JSON.stringify({ model: { model_name: fixture.model, alias: 'champion' }, instance });
+  return [...PROTO, '--call', 'kuroshio.inference.v1.InferenceService.Predict', '-d', data, `127.0.0.1:${GRPC_PORT}`];
+}
+
+async function ghzRun(ctx, args, { allowErrors = false } = {}) {
+  const { stdout } = await ctx.exec(join(ctx.root, '.tools', 'bin', 'ghz'), ['--insecure', '-O', 'json', ...args], { timeoutMs: 5 * 60_000 });
+  const report = JSON.parse(stdout);
+  const at = (p) => (report.latencyDistribution ?? []).find((entry) => entry.percentage === p)?.latency / 1e6;
+  const ok = report.statusCodeDistribution?.OK ?? 0;
+  if (!allowErrors && ok !== report.count) throw new Error(`ghz: ${report.count - ok} of ${report.count} calls failed: ${JSON.stringify(report.errorDistribution)}`);
+  return { p50: at(50), p99: at(99), rps: report.rps, count: report.count, ok, errors: report.errorDistribution ?? {} };
+}
+
+export default async function run(ctx) {
+  await ensureGhz(ctx);
+  await ctx.exec('flock', ['/tmp/kuroshio-build.lock', 'npx', 'tsc', '-b', 'services/inference'], { timeoutMs: 10 * 60_000 });
+  const fixtureProcess = spawnLines(ctx, ['bench/inference/inference-bench-fixture.mjs'], { BENCH_RUN: String(Date.now()) }, 'fixture');
+  const fixture = JSON.parse(await fixtureProcess.next());
+  ctx.log(`fixture: model ${fixture.model}, ${fixture.entities} entities in the fake feature store`);
+  const results = [];
+  let inference;
+  try {
+    // 1 + 2 + 4 with micro-batching on.
+    inference = await startInference(ctx, fixture, true);
+    ctx.log(`inference up (backend ${inference.backend})`);
+    // --total, not --duration: ghz cancels the calls in flight when a duration ends ("transport is closing").
+    const load = ['--rps', String(RATE), '--concurrency', '50', '--connections', '4', '--total', String(RATE * SECONDS)];
+    const health = [...load, '--proto', 'node_modules/grpc-health-check/proto/health/v1/health.proto', '--call', 'grpc.health.v1.Health.Check', '-d', '{"service":""}', `127.0.0.1:${GRPC_PORT}`];
+    await ghzRun(ctx, ['--rps', String(RATE), '--concurrency', '50', '--connections', '4', '--total', String(RATE * 5), ...predictArgs(fixture, 'online')]); // warm-up
+    const rounds = [];
+    for (let round = 0; round < ROUNDS; round += 1) {
+      const predict = await ghzRun(ctx, [...load, ...predictArgs(fixture, 'online')]);
+      const reference = await ghzRun(ctx, health);
+      ctx.log(`round ${round + 1}: Predict (online features) p50 ${predict.p50.toFixed(3)} ms p99 ${predict.p99.toFixed(3)} ms at ${predict.rps.toFixed(0)}/s; Health.Check p50 ${reference.p50.toFixed(3)} p99 ${reference.p99.toFixed(3)} ms`);
+      rounds.push({ predict, reference });
+    }
+    const metrics = await inference.metrics();
+    const batchSum = Number(/kuroshio_inference_batch_rows_sum\{[^}]*\} ([0-9.e+]+)/.exec(metrics)?.[1] ?? NaN);
+    const batchCount = Number(/kuroshio_inference_batch_rows_count\{[^}]*\} ([0-9.e+]+)/.exec(metrics)?.[1] ?? NaN);
+    const p99 = median(rounds.map((r) => r.predict.p99));
+    const p50 = median(rounds.map((r) => r.predict.p50));
+    results.push(
+      { name: 'inference/predict-online-p99', unit: 'ms', value: p99, better: 'lower', reference: { name: 'grpc-health-check/p99', value: median(rounds.map((r) => r.reference.p99)) }, params: { rate: RATE, seconds: SECONDS, rounds: ROUNDS, entities: fixture.entities, targetP99Ms: TARGET_P99_MS, meetsTarget: p99 <= TARGET_P99_MS, backend: inference.backend, meanBatchRows: batchSum / batchCount, rounds_detail: rounds } },
+      { name: 'inference/predict-online-p50', unit: 'ms', value: p50, better: 'lower', reference: { name: 'grpc-health-check/p50', value: median(rounds.map((r) => r.reference.p50)) }, params: { rate: RATE } },
+    );
+
+    const batchFile = join(tmpdir(), `inference-bench-batch-${process.pid}.json`);
+    writeFileSync(batchFile, JSON.stringify({ model: { model_name: fixture.model, version: 1 }, instances: Array.from({ length: BATCH_ROWS }, (_, i) => ({ entity_id: `cust-${i}`, features: EXPLICIT })) }));
+    const batchCall = [...PROTO, '--call', 'kuroshio.inference.v1.InferenceService.PredictBatch', '-D', batchFile, `127.0.0.1:${GRPC_PORT}`];
+    const batchArgs = ['--concurrency', '2', '--connections', '2', '--total', '400', ...batchCall];
+    await ghzRun(ctx, ['--concurrency', '2', '--connections', '2', '--total', '100', ...batchCall]);
+    const batchRounds = [];
+    for (let round = 0; round < ROUNDS; round += 1) batchRounds.push(await ghzRun(ctx, batchArgs));
+    const rowsPerSecond = median(batchRounds.map((r) => r.rps * BATCH_ROWS));
+    ctx.log(`PredictBatch: ${rowsPerSecond.toFixed(0)} rows/s (${BATCH_ROWS} rows per call)`);
+    results.push({ name: 'inference/predict-batch-rows-per-sec', unit: 'rows/s', value: rowsPerSecond, better: 'higher', reference: null, params: { rowsPerCall: BATCH_ROWS, model: 'mlp 3-64-32-1', targetRowsPerSecond: TARGET_BATCH_ROWS, meetsTarget: rowsPerSecond >= TARGET_BATCH_ROWS, rounds_detail: batchRounds } });
+
+    const closed = ['--concurrency', '64', '--connections', '4', '--total', '20000', ...predictArgs(fixture, 'explicit')];
+    const batchedRounds = [];
+    for (let round = 0; round < ROUNDS; round += 1) batchedRounds.push(await ghzRun(ctx, closed));
+
+    // Hot swap under load: 1,000/s for 12 s, the alias moves after 6 s.
+    const swapLoad = ghzRun(ctx, ['--rps', '1000', '--concurrency', '50', '--connections', '4', '--total', '12000', ...predictArgs(fixture, 'online')], { allowErrors: true });
+    await new Promise((resolve) => setTimeout(resolve, 6_000));
+    fixtureProcess.child.stdin.write('swap 2\n');
+    await fixtureProcess.next();
+    const swap = await swapLoad;
+    await new Promise((resolve) => setTimeout(resolve, 1_000));
+    const swaps = Number(/kuroshio_inference_alias_swaps_total\{[^}]*\} ([0-9.e+]+)/.exec(await inference.metrics())?.[1] ?? 0);
+    ctx.log(`hot swap under load: ${swap.count - swap.ok} failed of ${swap.count}; swaps ${swaps}`);
+    if (swap.count !== swap.ok) throw new Error(`requests failed during the hot swap: ${JSON.stringify(swap.errors)}`);
+    if (swaps < 1) throw new Error('the alias did not swap during the load');
+    results.push({ name: 'inference/hot-swap-failed-requests', unit: 'requests', value: swap.count - swap.ok, better: 'lower', reference: null, params: { requests: swap.count, rate: 1000, seconds: 12, swaps, p99Ms: swap.p99 } });
+    await inference.stop();
+
+    // 3 without micro-batching.
+    inference = await startInference(ctx, fixture, false);
+    const unbatchedRounds = [];
+    for (let round = 0; round < ROUNDS; round += 1) unbatchedRounds.push(await ghzRun(ctx, closed));
+    await inference.stop();
+    const withBatching = median(batchedRounds.map((r) => r.rps));
+    const without = median(unbatchedRounds.map((r) => r.rps));
+    ctx.log(`Predict closed loop (64 in flight): ${withBatching.toFixed(0)}/s with micro-batching, ${without.toFixed(0)}/s without`);
+    results.push({ name: 'inference/predict-throughput-micro-batching', unit: 'requests/s', value: withBatching, better: 'higher', reference: { name: 'inference/predict-throughput-no-batching', value: without }, params: { concurrency: 64, requests: 20000, rounds: ROUNDS, maxBatchSize: 64, maxQueueDelayMs: 1, batched: batchedRounds, unbatched: unbatchedRounds } });
+    return results;
+  } finally {
+    await inference?.stop();
+    fixtureProcess.child.stdin.write('quit\n');
+    await Promise.race([new Promise((resolve) => fixtureProcess.child.once('exit', resolve)), new Promise((resolve) => setTimeout(resolve, 5_000))]);
+    if (fixtureProcess.child.exitCode === null) fixtureProcess.child.kill('SIGTERM');
+  }
+}

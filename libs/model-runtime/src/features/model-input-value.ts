@@ -1,0 +1,14 @@
+/**
+ * The number a model input column holds for a raw feature value, as the training-set reader turns
+ * a Parquet cell into one: null and non-finite are missing (NaN, imputed by the normaliser), a
+ * boolean is 1 or 0, a bigint its Number, a Date its epoch milliseconds, anything else Number(x)
+ * when finite.
+ */
+export function modelInputNumber(value: unknown): number {
+  if (value === null || value === undefined) return Number.NaN;
+  if (typeof value === 'bigint') return Number(value);
+  if (typeof value === 'boolean') return value ? 1 : 0;
+  if (value instanceof Date) return value.getTime();
+  const number = Number(value);
+  return Number.isFinite(number) ? number : Number.NaN;
+}

@@ -1,0 +1,89 @@
+import { createLogger } from '@kuroshio/telemetry';
+import { describe, expect, it } from 'vitest';
+import { InMemoryModels } from '../testing/in-memory-serving.js';
+import { ModelCatalog } from './model-catalog.js';
+
+const logger = createLogger({ service: 'inference-test', level: 'silent' });
+
+function catalogOf(models: InMemoryModels, coldLoadWaitMs = 5_000) {
+  return new ModelCatalog({
+    registry: models,
+    loader: models,
+    batching: { enabled: true, maxBatchSize: 4, maxQueueDelayMs: 0, maxQueuedRows: 100, maxConcurrentBatches: 1 },
+    coldLoadWaitMs,
+    logger,
+  });
+}
+
+describe('ModelCatalog', () => {
+  it('warms a version with one dummy prediction before serving it', async () => {
+    const models = new InMemoryModels().register('m', [1], { champion: 1 });
+    const serving = await catalogOf(models).resolve({ modelName: 'm', alias: 'champion' });
+    expect(serving.model.version).toBe(1);
+    expect(models.loaded[0]?.calls).toEqual([1]);
+  });
+
+  it('keeps serving the previous version while the new one loads, then swaps and disposes the old one when unused', async () => {
+    const models = new InMemoryModels().register('m', [1, 2], { champion: 1 });
+    const catalog = catalogOf(models);
+    const before = await catalog.resolve({ modelName: 'm', alias: 'champion' });
+    let open!: () => void;
+    models.gates.set('m@2', new Promise((resolve) => (open = resolve)));
+    before.leases += 1; // a request between resolve and score
+    const swap = catalog.aliasChanged('m', 'champion', 2);
+    await new Promise((resolve) => setTimeout(resolve, 10));
+    expect((await catalog.resolve({ modelName: 'm', alias: 'champion' })).model.version).toBe(1);
+    open();
+    await swap;
+    expect(catalog.servedVersion('m', 'champion')).toBe(2);
+    // The old version still answers the request that held it, then goes.
+    await expect(before.score(new Float32Array(before.model.spec.inputWidth), 1)).resolves.toHaveLength(1);
+    expect(models.loaded[0]?.disposed).toBe(false);
+    before.leases -= 1;
+    await new Promise((resolve) => setTimeout(resolve, 100));
+    expect(models.loaded[0]?.disposed).toBe(true);
+  });
+
+  it('applies only the latest of changes that arrive while a load is in progress', async () => {
+    const models = new InMemoryModels().register('m', [1, 2, 3], { champion: 1 });
+    const catalog = catalogOf(models);
+    await catalog.resolve({ modelName: 'm', alias: 'champion' });
+    let open!: () => void;
+    models.gates.set('m@2', new Promise((resolve) => (open = resolve)));
+    const toTwo = catalog.aliasChanged('m', 'champion', 2);
+    await catalog.aliasChanged('m', 'champion', 3);
+    open();
+    await toTwo;
+    expect(catalog.servedVersion('m', 'champion')).toBe(3);
+  });
+
+  it('ignores changes of aliases it does not serve, and stops serving a deleted alias', async () => {
+    const models = new InMemoryModels().register('m', [1], { champion: 1 });
+    const catalog = catalogOf(models);
+    await catalog.aliasChanged('m', 'challenger', 1);
+    expect(models.loaded).toHaveLength(0);
+    await catalog.resolve({ modelName: 'm', alias: 'champion' });
+    await catalog.aliasChanged('m', 'champion', null);
+    expect(catalog.servedVersion('m', 'champion')).toBeUndefined();
+    models.aliases.delete('m@champion');
+    await expect(catalog.resolve({ modelName: 'm', alias: 'champion' })).rejects.toMatchObject({ code: 'NOT_FOUND' });
+  });
+
+  it('answers UNAVAILABLE while a cold model is still loading, and serves it once loaded', async () => {
+    const models = new InMemoryModels().register('m', [1]);
+    let open!: () => void;
+    models.gates.set('m@1', new Promise((resolve) => (open = resolve)));
+    const catalog = catalogOf(models, 20);
+    await expect(catalog.resolve({ modelName: 'm', version: 1 })).rejects.toMatchObject({ code: 'UNAVAILABLE', reason: 'model_loading' });
+    open();
+    await expect(catalog.resolve({ modelName: 'm', version: 1 })).resolves.toMatchObject({ model: { version: 1 } });
+  });
+
+  it('retries a failed first load on the next request', async () => {
+    const models = new InMemoryModels();
+    const catalog = catalogOf(models);
+    await expect(catalog.resolve({ modelName: 'm', alias: 'champion' })).rejects.toMatchObject({ code: 'NOT_FOUND' });
+    models.register('m', [1], { champion: 1 });
+    await expect(catalog.resolve({ modelName: 'm', alias: 'champion' })).resolves.toMatchObject({ model: { version: 1 } });
+  });
+});

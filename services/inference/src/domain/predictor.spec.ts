@@ -1,0 +1,172 @@
+import { createLogger } from '@kuroshio/telemetry';
+import { featureVectorHash, modelInputBlock } from '@kuroshio/model-runtime';
+import { assignVariant } from '@kuroshio/assignment';
+import { describe, expect, it } from 'vitest';
+import { FakeExperimentDirectory, FakeOnlineFeatures, InMemoryModels, RecordingSender, smallSpec } from '../testing/in-memory-serving.js';
+import type { ExperimentRouting } from './experiment-routing.js';
+import { ModelCatalog } from './model-catalog.js';
+import { PredictionLog } from './prediction-log.js';
+import { Predictor, type PredictionInput } from './predictor.js';
+
+const logger = createLogger({ service: 'inference-test', level: 'silent' });
+const TOPICS = { predictions: 'predictions', exposures: 'exposures' };
+
+function setup(options: { capacity?: number; experiments?: Map<string, ExperimentRouting> } = {}) {
+  const models = new InMemoryModels().register('bad-debt', [1, 2, 3], { champion: 1 });
+  const catalog = new ModelCatalog({
+    registry: models,
+    loader: models,
+    batching: { enabled: true, maxBatchSize: 8, maxQueueDelayMs: 0, maxQueuedRows: 1000, maxConcurrentBatches: 1 },
+    coldLoadWaitMs: 5_000,
+    logger,
+  });
+  const sender = new RecordingSender();
+  const log = new PredictionLog(sender, { capacity: options.capacity ?? 1000, sendBatch: 100, retryMs: 10 });
+  const features = new FakeOnlineFeatures(new Map([['cust-1', [250, 1]]]));
+  const predictor = new Predictor({ catalog, features, experiments: new FakeExperimentDirectory(options.experiments), log, topics: TOPICS, maxBatchInstances: 50 });
+  const request = (over: Partial<PredictionInput> = {}): PredictionInput => ({
+    target: { modelName: 'bad-debt', alias: 'champion' },
+    instances: [{ entityId: 'cust-1', features: {} }],
+    requestId: 'req-1',
+    experimentKey: '',
+    deadlineMs: Date.now() + 5_000,
+    batch: false,
+    ...over,
+  });
+  return { models, catalog, sender, log, features, predictor, request };
+}
+
+const until = async (condition: () => boolean) => {
+  for (let i = 0; i < 200 && !condition(); i++) await new Promise((resolve) => setTimeout(resolve, 5));
+};
+
+describe('Predictor', () => {
+  it('scores an entity with online features and logs the prediction with the hash of the vector the model saw', async () => {
+    const { predictor, request, sender, features } = setup();
+    const { requestId, predictions } = await predictor.predict(request());
+    expect(requestId).toBe('req-1');
+    expect(predictions).toEqual([{ modelName: 'bad-debt', modelVersion: 1, scores: [expect.any(Number)], classLabels: [], experimentKey: '', variant: '', missingFeatures: [] }]);
+    expect(features.calls).toEqual([['cust-1']]);
+    const { spec, normaliser } = smallSpec();
+    const vector = modelInputBlock(spec, normaliser, [{ numeric: [250, 1], text: null }]);
+    await until(() => sender.sent.length === 1);
+    expect(sender.sent[0]).toMatchObject({ topic: 'predictions', key: 'cust-1', value: { requestId: 'req-1', entityId: 'cust-1', modelVersion: 1, artifact: 'full', featureVectorHash: featureVectorHash(vector) } });
+  });
+
+  it('imputes features the store has no value for and lists them in missing_features', async () => {
+    const { predictor, request } = setup();
+    const { predictions } = await predictor.predict(request({ instances: [{ entityId: 'unknown-customer', features: {} }] }));
+    expect(predictions[0]?.missingFeatures).toEqual(['billing:amount_sum_30d', 'billing:late_count_90d']);
+  });
+
+  it('uses explicit features as given, without calling the feature store; a value with no member is missing', async () => {
+    const { predictor, request, features } = setup();
+    const { predictions } = await predictor.predict(
+      request({ instances: [{ entityId: '', features: { 'billing:amount_sum_30d': { doubleValue: 120 }, 'billing:late_count_90d': {} } }] }),
+    );
+    expect(features.calls).toEqual([]);
+    expect(predictions[0]?.missingFeatures).toEqual(['billing:late_count_90d']);
+  });
+
+  it.each([
+    ['an unknown feature name', { 'billing:amount_sum_30d': { doubleValue: 1 }, 'billing:late_count_90d': { int64Value: 1 }, 'nope:x': { doubleValue: 1 } }, /unknown feature\(s\) nope:x/],
+    ['a feature of the spec left out', { 'billing:amount_sum_30d': { doubleValue: 1 } }, /billing:late_count_90d missing/],
+    ['NaN', { 'billing:amount_sum_30d': { doubleValue: Number.NaN }, 'billing:late_count_90d': { int64Value: 1 } }, /NaN and infinities/],
+    ['Infinity', { 'billing:amount_sum_30d': { doubleValue: Number.POSITIVE_INFINITY }, 'billing:late_count_90d': { int64Value: 1 } }, /NaN and infinities/],
+    ['a string for a number', { 'billing:amount_sum_30d': { stringValue: '12' }, 'billing:late_count_90d': { int64Value: 1 } }, /numeric .* got a string/],
+  ])('refuses %s with INVALID_ARGUMENT and keeps serving', async (_name, features, message) => {
+    const { predictor, request } = setup();
+    await expect(predictor.predict(request({ instances: [{ entityId: '', features }] }))).rejects.toMatchObject({ code: 'INVALID_ARGUMENT', message: expect.stringMatching(message) });
+    await expect(predictor.predict(request())).resolves.toBeDefined();
+  });
+
+  it.each([
+    ['no instance', { instances: [] }, 'INVALID_ARGUMENT', /instance is required/],
+    ['an empty instance', { instances: [{ entityId: '', features: {} }] }, 'INVALID_ARGUMENT', /neither an entity_id nor features/],
+    ['too many instances', { batch: true, instances: Array.from({ length: 51 }, () => ({ entityId: 'cust-1', features: {} })) }, 'INVALID_ARGUMENT', /at most 50/],
+    ['a bad experiment key', { experimentKey: 'Bad Key' }, 'INVALID_ARGUMENT', /not an experiment key/],
+    ['an unknown alias', { target: { modelName: 'bad-debt', alias: 'nope' } }, 'NOT_FOUND', /no bad-debt/],
+    ['an unknown version', { target: { modelName: 'bad-debt', version: 9 } }, 'NOT_FOUND', /no bad-debt/],
+    ['an unknown experiment', { experimentKey: 'nope' }, 'NOT_FOUND', /experiment nope does not exist/],
+  ] as const)('answers %s with %s', async (_name, over, code, message) => {
+    const { predictor, request } = setup();
+    await expect(predictor.predict(request(over as Partial<PredictionInput>))).rejects.toMatchObject({ code, message: expect.stringMatching(message) });
+  });
+
+  it('answers DEADLINE_EXCEEDED when the caller’s deadline has passed', async () => {
+    const { predictor, request } = setup();
+    await expect(predictor.predict(request({ deadlineMs: Date.now() - 1 }))).rejects.toMatchObject({ code: 'DEADLINE_EXCEEDED' });
+  });
+
+  it('names batch items <request>#<i> in the log and answers in request order', async () => {
+    const { predictor, request, sender } = setup();
+    const { predictions } = await predictor.predict(request({ batch: true, requestId: 'batch-7', instances: [{ entityId: 'cust-1', features: {} }, { entityId: 'cust-2', features: {} }] }));
+    expect(predictions).toHaveLength(2);
+    expect(predictions[0]?.scores[0]).not.toBe(predictions[1]?.scores[0]);
+    await until(() => sender.sent.length === 2);
+    expect(sender.sent.map((r) => (r.value as { requestId: string }).requestId)).toEqual(['batch-7#0', 'batch-7#1']);
+  });
+
+  it('sheds requests with UNAVAILABLE while the prediction log buffer is full, rather than dropping records', async () => {
+    const { predictor, request, sender } = setup({ capacity: 2 });
+    sender.failing = true;
+    await predictor.predict(request());
+    await predictor.predict(request());
+    await expect(predictor.predict(request())).rejects.toMatchObject({ code: 'UNAVAILABLE', reason: 'prediction_log_full' });
+    sender.failing = false;
+    await until(() => sender.sent.length === 2);
+    expect(sender.sent).toHaveLength(2);
+    await expect(predictor.predict(request())).resolves.toBeDefined();
+  });
+});
+
+describe('Predictor routing by experiment (fake directory)', () => {
+  const experiment = (over: Partial<ExperimentRouting> = {}): ExperimentRouting => ({
+    key: 'bad-debt_challenger',
+    salt: 's1',
+    revision: 3,
+    state: 'running',
+    variants: [
+      { name: 'champion', weight: 1, model: { modelName: 'bad-debt', version: 1 } },
+      { name: 'challenger', weight: 1, model: { modelName: 'bad-debt', version: 2 } },
+    ],
+    trafficFraction: 1,
+    targetsByTraits: false,
+    ...over,
+  });
+  const units = Array.from({ length: 40 }, (_, i) => `cust-${i}`);
+
+  it('serves each entity the version of the variant libs/assignment gives it, and records an exposure', async () => {
+    const { predictor, request, sender } = setup({ experiments: new Map([['bad-debt_challenger', experiment()]]) });
+    const { predictions } = await predictor.predict(request({ batch: true, experimentKey: 'bad-debt_challenger', instances: units.map((entityId) => ({ entityId, features: {} })) }));
+    predictions.forEach((prediction, i) => {
+      const variant = assignVariant({ key: 'bad-debt_challenger', salt: 's1', variants: [{ name: 'champion', weight: 1 }, { name: 'challenger', weight: 1 }] }, units[i]!);
+      expect(prediction).toMatchObject({ experimentKey: 'bad-debt_challenger', variant, modelVersion: variant === 'champion' ? 1 : 2 });
+    });
+    expect(new Set(predictions.map((p) => p.variant))).toEqual(new Set(['champion', 'challenger']));
+    await until(() => sender.sent.length === 80);
+    const exposures = sender.sent.filter((r) => r.topic === 'exposures');
+    expect(exposures).toHaveLength(40);
+    expect(exposures[0]?.value).toMatchObject({ experimentKey: 'bad-debt_challenger', revision: 3, recordedBy: 'inference', requestId: expect.stringMatching(/^req-1#/) });
+  });
+
+  it.each([
+    ['is not running', experiment({ state: 'stopped' })],
+    ['targets by traits', experiment({ targetsByTraits: true })],
+    ['has no traffic', experiment({ trafficFraction: 0 })],
+  ])('leaves the requested model in place and records no exposure when the experiment %s', async (_name, routing) => {
+    const { predictor, request, sender } = setup({ experiments: new Map([['bad-debt_challenger', routing]]) });
+    const { predictions } = await predictor.predict(request({ experimentKey: 'bad-debt_challenger' }));
+    expect(predictions[0]).toMatchObject({ modelVersion: 1, experimentKey: '', variant: '' });
+    await until(() => sender.sent.length === 1);
+    await new Promise((resolve) => setTimeout(resolve, 20));
+    expect(sender.sent.map((r) => r.topic)).toEqual(['predictions']);
+  });
+
+  it('keeps the requested model for a variant without one, but reports the variant', async () => {
+    const routing = experiment({ variants: [{ name: 'control', weight: 1, model: null }] });
+    const { predictor, request } = setup({ experiments: new Map([['bad-debt_challenger', routing]]) });
+    const { predictions } = await predictor.predict(request({ experimentKey: 'bad-debt_challenger' }));
+    expect(predictions[0]).toMatchObject({ modelVersion: 1, experimentKey: 'bad-debt_challenger', variant: 'control' });
+  });
+});

@@ -1,0 +1,227 @@
+import { randomUUID } from 'node:crypto';
+import { EXPERIMENT_KEY_PATTERN, encodeTopicValue, TOPICS, type ExposureValue, type PredictionValue } from '@kuroshio/contracts';
+import { featureVectorHash, modelInputBlock, type FeatureSpecColumn } from '@kuroshio/model-runtime';
+import { routeUnit, type ExperimentDirectory, type RoutedVariant } from './experiment-routing.js';
+import { explicitRow, onlineRow, specColumns, type FeatureValue, type PreparedRow, type ScalarValueLike } from './feature-inputs.js';
+import { deadlineExceeded, invalidArgument, notFound } from './inference-errors.js';
+import type { ModelCatalog, ServingModel } from './model-catalog.js';
+import { describeTarget, type ModelTarget } from './model-selector.js';
+import type { LogRecord, PredictionLog } from './prediction-log.js';
+
+/** Online feature values for entities × the model's columns (null: no value); UNAVAILABLE when the store cannot answer. */
+export interface OnlineFeatureSource {
+  read(entityIds: readonly string[], columns: readonly FeatureSpecColumn[], deadlineMs: number): Promise<FeatureValue[][]>;
+}
+
+export interface InstanceInput {
+  readonly entityId: string;
+  readonly features: Readonly<Record<string, ScalarValueLike | null | undefined>>;
+}
+
+export interface PredictionInput {
+  readonly target: ModelTarget;
+  readonly instances: readonly InstanceInput[];
+  /** Empty: generated. */
+  readonly requestId: string;
+  /** Empty: no experiment. */
+  readonly experimentKey: string;
+  /** Absolute epoch ms by which the caller needs the answer. */
+  readonly deadlineMs: number;
+  /** PredictBatch names its items `<request>#<i>` in the log; Predict uses the request id itself. */
+  readonly batch: boolean;
+}
+
+export interface PredictionOutput {
+  readonly modelName: string;
+  readonly modelVersion: number;
+  readonly scores: number[];
+  readonly classLabels: string[];
+  readonly experimentKey: string;
+  readonly variant: string;
+  readonly missingFeatures: string[];
+}
+
+export interface PredictorOptions {
+  readonly catalog: ModelCatalog;
+  readonly features: OnlineFeatureSource;
+  readonly experiments: ExperimentDirectory;
+  readonly log: PredictionLog;
+  readonly topics: { readonly predictions: string; readonly exposures: string };
+  readonly maxBatchInstances: number;
+  readonly observe?: (modelName: string, version: number, rows: number, seconds: number) => void;
+}
+
+const MAX_REQUEST_ID = 100;
+const MAX_ENTITY_ID = 256;
+
+interface Group {
+  readonly target: ModelTarget;
+  readonly members: number[];
+}
+
+/**
+ * Predict and PredictBatch as plain domain code: checks the request, routes each instance by the
+ * experiment (if any), resolves the serving version, joins online features (or takes explicit
+ * ones), vectorises them exactly as training did, scores through the micro-batcher, and hands the
+ * predictions (and exposures) to the prediction log once the answer is ready.
+ */
+export class Predictor {
+  constructor(private readonly options: PredictorOptions) {}
+
+  async predict(input: PredictionInput): Promise<{ requestId: string; predictions: PredictionOutput[] }> {
+    const started = performance.now();
+    const requestId = checkRequest(input, this.options.maxBatchInstances);
+    if (Date.now() >= input.deadlineMs) throw deadlineExceeded('the deadline had passed when the request arrived');
+    const experimentKey = input.experimentKey;
+    const reservation = this.options.log.reserve(input.instances.length * (experimentKey === '' ? 1 : 2));
+    try {
+      const routed = await this.#route(input);
+      const groups = groupByTarget(input.target, routed);
+      const outputs = new Array<PredictionOutput>(input.instances.length);
+      const hashes = new Array<string>(input.instances.length);
+      const served = new Array<ServingModel>(input.instances.length);
+      await Promise.all(
+        groups.map(async (group) => {
+          const serving = await this.options.catalog.resolve(group.target, input.deadlineMs);
+          serving.leases += 1;
+          try {
+            const { spec, normaliser } = serving.model;
+            const rows = await this.#rows(serving, group.members.map((i) => input.instances[i] as InstanceInput), group.members, input.deadlineMs);
+            const block = modelInputBlock(spec, normaliser, rows.map((r) => r.row));
+            if (Date.now() > input.deadlineMs) throw deadlineExceeded('the deadline passed before the model ran');
+            const scores = await serving.score(block, rows.length);
+            const width = spec.inputWidth;
+            group.members.forEach((i, at) => {
+              const route = routed[i];
+              outputs[i] = {
+                modelName: serving.model.modelName,
+                modelVersion: serving.model.version,
+                scores: [scores[at] as number],
+                classLabels: [],
+                experimentKey: route?.experimentKey ?? '',
+                variant: route?.variant ?? '',
+                missingFeatures: (rows[at] as PreparedRow).missing,
+              };
+              hashes[i] = featureVectorHash(block.subarray(at * width, (at + 1) * width));
+              served[i] = serving;
+            });
+            this.options.observe?.(serving.model.modelName, serving.model.version, rows.length, (performance.now() - started) / 1000);
+          } finally {
+            serving.leases -= 1;
+          }
+        }),
+      );
+      reservation.commit(this.#records(input, requestId, outputs, hashes, served, routed, performance.now() - started));
+      return { requestId, predictions: outputs };
+    } catch (error) {
+      reservation.release();
+      throw error;
+    }
+  }
+
+  async #route(input: PredictionInput): Promise<Array<RoutedVariant | undefined>> {
+    if (input.experimentKey === '') return input.instances.map(() => undefined);
+    const experiment = await this.options.experiments.get(input.experimentKey);
+    if (experiment === undefined) throw notFound('unknown_experiment', `experiment ${input.experimentKey} does not exist`);
+    return input.instances.map((instance) => {
+      const outcome = routeUnit(experiment, instance.entityId === '' ? null : instance.entityId, input.target);
+      return outcome.applied ? outcome.routed : undefined;
+    });
+  }
+
+  async #rows(serving: ServingModel, instances: readonly InstanceInput[], indices: readonly number[], deadlineMs: number): Promise<PreparedRow[]> {
+    const { spec } = serving.model;
+    const rows = new Array<PreparedRow>(instances.length);
+    const online: number[] = [];
+    instances.forEach((instance, at) => {
+      if (Object.keys(instance.features).length > 0) rows[at] = explicitRow(spec, instance.features, `instances[${indices[at]}]`);
+      else online.push(at);
+    });
+    if (online.length > 0) {
+      const values = await this.options.features.read(
+        online.map((at) => (instances[at] as InstanceInput).entityId),
+        specColumns(spec),
+        deadlineMs,
+      );
+      online.forEach((at, k) => (rows[at] = onlineRow(spec, values[k] ?? [])));
+    }
+    return rows;
+  }
+
+  #records(
+    input: PredictionInput,
+    requestId: string,
+    outputs: readonly PredictionOutput[],
+    hashes: readonly string[],
+    served: readonly ServingModel[],
+    routed: ReadonlyArray<RoutedVariant | undefined>,
+    latencyMs: number,
+  ): LogRecord[] {
+    const servedAt = new Date().toISOString();
+    const records: LogRecord[] = [];
+    outputs.forEach((output, i) => {
+      const instance = input.instances[i] as InstanceInput;
+      const itemId = input.batch ? `${requestId}#${i}` : requestId;
+      const entityId = instance.entityId === '' ? null : instance.entityId;
+      const route = routed[i];
+      const value: PredictionValue = {
+        requestId: itemId,
+        entityId,
+        modelName: output.modelName,
+        modelVersion: output.modelVersion,
+        artifact: (served[i] as ServingModel).model.artifact,
+        experimentKey: route?.experimentKey ?? null,
+        variant: route?.variant ?? null,
+        scores: output.scores,
+        latencyMs,
+        featureVectorHash: hashes[i] as string,
+        servedAt,
+      };
+      records.push({ topic: this.options.topics.predictions, key: entityId ?? itemId, value: encodeTopicValue(TOPICS.servingPredictions, value) });
+      if (route !== undefined && entityId !== null) {
+        const exposure: ExposureValue = {
+          experimentKey: route.experimentKey,
+          variant: route.variant,
+          unitId: entityId,
+          revision: route.revision,
+          recordedBy: 'inference',
+          requestId: itemId,
+          exposedAt: servedAt,
+        };
+        records.push({ topic: this.options.topics.exposures, key: entityId, value: encodeTopicValue(TOPICS.experimentExposures, exposure) });
+      }
+    });
+    return records;
+  }
+}
+
+/** Checks what can be checked before any lookup; returns the request id to use. */
+function checkRequest(input: PredictionInput, maxBatchInstances: number): string {
+  if (input.requestId.length > MAX_REQUEST_ID) throw invalidArgument('invalid_request_id', `request_id is longer than ${MAX_REQUEST_ID} characters`);
+  if (input.experimentKey !== '' && !EXPERIMENT_KEY_PATTERN.test(input.experimentKey)) {
+    throw invalidArgument('invalid_experiment_key', `experiment_key ${JSON.stringify(input.experimentKey.slice(0, 80))} is not an experiment key`);
+  }
+  if (input.instances.length === 0) throw invalidArgument('no_instances', input.batch ? 'instances is empty: nothing to score' : 'instance is required');
+  if (input.instances.length > maxBatchInstances) {
+    throw invalidArgument('batch_too_large', `${input.instances.length} instances in one request; at most ${maxBatchInstances} (split the batch)`, { maxBatchInstances });
+  }
+  input.instances.forEach((instance, i) => {
+    const where = input.batch ? `instances[${i}]` : 'instance';
+    const hasFeatures = Object.keys(instance.features).length > 0;
+    if (instance.entityId === '' && !hasFeatures) throw invalidArgument('empty_instance', `${where} has neither an entity_id nor features`);
+    if (instance.entityId.length > MAX_ENTITY_ID) throw invalidArgument('invalid_entity_id', `${where}.entity_id is longer than ${MAX_ENTITY_ID} characters`);
+  });
+  return input.requestId === '' ? randomUUID() : input.requestId;
+}
+
+function groupByTarget(requested: ModelTarget, routed: ReadonlyArray<RoutedVariant | undefined>): Group[] {
+  const groups = new Map<string, Group>();
+  routed.forEach((route, i) => {
+    const target = route?.target ?? requested;
+    const id = describeTarget(target);
+    const group = groups.get(id) ?? { target, members: [] };
+    group.members.push(i);
+    groups.set(id, group);
+  });
+  return [...groups.values()];
+}
