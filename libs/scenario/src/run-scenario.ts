@@ -46,9 +46,14 @@ export interface ScenarioOptions {
   readonly now?: Date;
   readonly modelName?: string;
   readonly features?: readonly FeatureSelection[];
+  /** Prefix of the simulated customer ids (default `cust`). */
+  readonly customerIdPrefix?: string;
 }
 
 export interface ScenarioReport {
+  readonly customerIds: readonly string[];
+  /** The simulated customers' mobile numbers, national ID numbers and e-mail addresses: what must never land in clear. */
+  readonly personalData: readonly string[];
   readonly ingest: IngestReport;
   readonly champion: TrainedVersion;
   readonly audit: readonly AuditLine[];
@@ -66,7 +71,7 @@ export async function runScenario(options: ScenarioOptions): Promise<ScenarioRep
   const start = new Date(now.getTime() - scale.days * DAY_MS);
 
   progress.note(`Simulating ${scale.customers} telecom customers over ${scale.days} days (seed ${seed})…`);
-  const simulation = simulateTelecom({ seed, customers: scale.customers, start, end: now });
+  const simulation = simulateTelecom({ seed, customers: scale.customers, start, end: now, ...(options.customerIdPrefix ? { customerIdPrefix: options.customerIdPrefix } : {}) });
   const ingest = await ingestEvents(endpoints, simulation.events, progress);
   if (ingest.rejected.length > 0) throw new Error(`the collector rejected ${ingest.rejected.length} events, e.g. ${ingest.rejected.slice(0, 3).join('; ')}`);
   const clickhouse = new ClickHouseClient({ ...options.clickhouse, logger: createLogger({ service: 'scenario', level: 'warn' }) });
@@ -95,5 +100,11 @@ export async function runScenario(options: ScenarioOptions): Promise<ScenarioRep
     progress,
   );
   const audit = await promoteVersion(endpoints, { modelName, alias: 'champion', version: champion.version, reason: 'first model: promoted by the demo scenario' }, progress);
-  return { ingest, champion, audit };
+  return {
+    customerIds: simulation.customers.map((customer) => customer.userId),
+    personalData: simulation.customers.flatMap((customer) => [customer.mobile, customer.nationalId, customer.email]),
+    ingest,
+    champion,
+    audit,
+  };
 }

@@ -19,9 +19,9 @@ export interface SimulatedCustomer {
   readonly email: string;
 }
 
-export function simulateCustomer(random: SeededRandom, index: number): SimulatedCustomer {
+export function simulateCustomer(random: SeededRandom, index: number, idPrefix = 'cust'): SimulatedCustomer {
   const risk = random.normal();
-  const userId = `cust-${String(index).padStart(6, '0')}`;
+  const userId = `${idPrefix}-${String(index).padStart(6, '0')}`;
   const channels: Channel[] = ['app'];
   if (random.chance(0.6)) channels.push('web');
   // Customers in payment trouble write to the LINE account more often.

@@ -13,6 +13,8 @@ export interface SimulationOptions {
   readonly end: Date;
   /** Index of the first customer, so two runs can simulate disjoint or overlapping populations. */
   readonly firstCustomer?: number;
+  /** Customer ids are `<prefix>-000123`; a test gives its own prefix to keep its customers apart. */
+  readonly customerIdPrefix?: string;
 }
 
 export interface Simulation {
@@ -38,7 +40,7 @@ export function simulateTelecom(options: SimulationOptions): Simulation {
     const random = new SeededRandom(options.seed * 1_000_003 + index);
     const ids = new SeededRandom(options.seed * 7_919 + index * 31 + window.start / 1000);
     const newId = () => uuidFrom(ids.hex(32));
-    const customer = simulateCustomer(random, index);
+    const customer = simulateCustomer(random, index, options.customerIdPrefix);
     customers.push(customer);
     const billing = simulateBilling(random, customer, window, newId);
     events.push(...simulateActivity(random, customer, window, newId), ...billing.events);
