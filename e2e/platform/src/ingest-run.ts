@@ -56,7 +56,8 @@ async function waitUntilReady(service: ServiceProcess, port: number, timeoutMs =
   });
 }
 
-export async function startIngestRun(): Promise<IngestRun> {
+/** `env` is added to both services' environment (e.g. an OTLP endpoint). */
+export async function startIngestRun(env: Record<string, string> = {}): Promise<IngestRun> {
   const id = uniqueName('e2e', '_').replace(/^e2e_/, '');
   const slug = id.replace(/_/g, '');
   const tenant = `e2e-${slug}`;
@@ -82,8 +83,9 @@ export async function startIngestRun(): Promise<IngestRun> {
   const start = { raw: await topicEnd(TOPICS.eventsRaw.name), dlq: await topicEnd(TOPICS.eventsDlq.name) };
   await positionGroup(groupId, TOPICS.eventsRaw.name, start.raw);
 
-  const collector = startService('collector', { COLLECTOR_SOURCES_FILE: sourcesFile });
+  const collector = startService('collector', { ...env, COLLECTOR_SOURCES_FILE: sourcesFile });
   const etl = startService('etl', {
+    ...env,
     CLICKHOUSE_DATABASE: database,
     ETL_CONSUMER_GROUP: groupId,
     ETL_LAKE_PREFIX: lakePrefix,

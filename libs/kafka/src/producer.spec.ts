@@ -38,6 +38,15 @@ describe('KafkaProducer.send', () => {
     expect(reports).toEqual([{ topic: 't', partition: 0, baseOffset: '41' }]);
   });
 
+  it("keeps a record's own traceparent (the request that produced it) and adds the send's to the others", async () => {
+    const { producer, send } = fakeProducer();
+    const own = '00-11111111111111111111111111111111-2222222222222222-01';
+    await new KafkaProducer(() => producer, logger).send('t', [{ value: 'a', headers: { traceparent: own } }, { value: 'b' }], { traceContext });
+    const [first, second] = send.mock.calls[0]?.[0]?.messages ?? [];
+    expect(first?.headers).toEqual({ traceparent: own });
+    expect(second?.headers).toEqual({ traceparent: '00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01' });
+  });
+
   it('rejects when no acknowledgement arrives within the delivery timeout', async () => {
     vi.useFakeTimers();
     try {

@@ -103,7 +103,9 @@ export class KafkaProducer {
             value: message.value,
             partition: message.partition,
             timestamp: message.timestamp,
-            headers: injectTraceHeaders({ ...message.headers }, sendContext),
+            // A record that brings its own trace (the request that produced it) keeps it; the others
+            // continue the send span's.
+            headers: message.headers?.['traceparent'] === undefined ? injectTraceHeaders({ ...message.headers }, sendContext) : message.headers,
           })),
         };
         const deadline = new AbortController();

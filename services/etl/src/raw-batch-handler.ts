@@ -1,4 +1,4 @@
-import type { StructuredLogger } from '@kuroshio/telemetry';
+import { withSpan, type StructuredLogger } from '@kuroshio/telemetry';
 import { deliverBatch, SinkWriteError, type BatchSink } from './domain/batch-delivery.js';
 import type { ProcessedBatch } from './domain/batch-outcome.js';
 import type { DedupWarmup } from './domain/dedup-warmup.js';
@@ -21,6 +21,17 @@ export interface RawBatchHandlerOptions {
  * One batch of events.raw end to end: process, deliver to every sink, count. When a sink fails it
  * waits `retryDelayMs` and throws, so the consumer commits nothing and Kafka hands the batch back.
  */
+/** A sink whose writes are spans (children of the batch's consumer span), named by the sink. */
+function inSpan(sink: BatchSink): BatchSink {
+  return {
+    name: sink.name,
+    write: (batch, processedAt) =>
+      withSpan(`sink ${sink.name}`, { 'kuroshio.sink': sink.name, 'kuroshio.clean_events': batch.clean.length, 'kuroshio.rejected_events': batch.rejected.length }, () =>
+        sink.write(batch, processedAt),
+      ),
+  };
+}
+
 export class RawBatchHandler {
   constructor(private readonly options: RawBatchHandlerOptions) {}
 
@@ -33,7 +44,7 @@ export class RawBatchHandler {
       const loaded = (await warmup?.prepare(batch)) ?? 0;
       if (loaded > 0) logger.info({ topic: batch.topic, partition: batch.partition, messageIds: loaded }, 'dedup window loaded from the warehouse');
       processed = processBatch(batch, processing);
-      await deliverBatch(processed, sinks, processing.now());
+      await deliverBatch(processed, sinks.map(inSpan), processing.now());
     } catch (error) {
       etlMetrics.batches.inc({ result: 'failed' });
       if (error instanceof SinkWriteError) etlMetrics.sinkFailures.inc({ sink: error.sink });

@@ -1,3 +1,5 @@
+import { context as otelContext, trace } from '@opentelemetry/api';
+import { injectTraceHeaders, SpanKind, withSpan } from '@kuroshio/telemetry';
 import type { Source } from '../sources/source-definition.js';
 import { prepareEvents, type EventRejection, type IngestContext, type PreparedRecord } from './event-preparation.js';
 import type { EventSink } from './event-sink.js';
@@ -62,16 +64,26 @@ export class EventIngestor {
    * old generation while Kafka acknowledges.
    */
   ingest(request: IngestRequest): Promise<IngestOutcome> {
-    let admitted: Admitted | IngestOutcome;
-    try {
-      admitted = this.#admit(request);
-    } catch (error) {
-      return Promise.reject(error as Error);
-    }
-    return 'release' in admitted ? this.#deliver(request.source, admitted) : Promise.resolve(admitted);
+    // One span per request; its context travels to the ETL in every record's traceparent header.
+    const attributes = { 'kuroshio.tenant': request.source.tenant, 'kuroshio.source': request.source.id, 'kuroshio.transport': request.transport, 'kuroshio.events': request.events.length };
+    return withSpan(
+      `ingest ${request.transport}`,
+      attributes,
+      (span) => {
+        const headers = injectTraceHeaders({}, trace.setSpan(otelContext.active(), span)) as Record<string, string>;
+        const admitted = this.#admit(request, headers);
+        if (!('release' in admitted)) return admitted;
+        return this.#deliver(request.source, admitted).then((outcome) => {
+          span.setAttribute('kuroshio.accepted', outcome.accepted);
+          return outcome;
+        });
+      },
+      otelContext.active(),
+      SpanKind.SERVER,
+    );
   }
 
-  #admit(request: IngestRequest): Admitted | IngestOutcome {
+  #admit(request: IngestRequest, headers: Readonly<Record<string, string>>): Admitted | IngestOutcome {
     const { source, events } = request;
     const { limits } = this.deps;
     if (events.length > limits.maxBatchEvents) throw this.#refuse(source, 'too_many_events', events.length, tooManyEvents(events.length, limits.maxBatchEvents));
@@ -87,6 +99,7 @@ export class EventIngestor {
       collector: this.deps.collector,
       receivedAt: request.receivedAt,
       maxEventBytes: limits.maxEventBytes,
+      headers,
       ...(request.indexOffset === undefined ? {} : { indexOffset: request.indexOffset }),
     });
     for (const rejection of prepared.rejections) this.#metrics.rejected(source.id, rejection.code, 1);

@@ -30,6 +30,8 @@ export interface PreparedRecord {
   readonly key: string;
   readonly value: Buffer;
   readonly bytes: number;
+  /** The request's trace context (W3C traceparent), shared by every record of the request. */
+  readonly headers?: Readonly<Record<string, string>>;
 }
 
 export interface IngestContext {
@@ -41,6 +43,8 @@ export interface IngestContext {
   readonly maxEventBytes: number;
   /** Added to each event's position (a gRPC stream counts across chunks). */
   readonly indexOffset?: number;
+  /** Kafka headers for every record of the request: its trace context. */
+  readonly headers?: Readonly<Record<string, string>>;
 }
 
 export interface PreparedBatch {
@@ -90,7 +94,9 @@ export function prepareEvents(inputs: readonly unknown[], context: IngestContext
       rejections.push({ index, messageId: envelope.messageId, code: 'event_too_large', reason: describeIssues([issue]), issues: [issue] });
       continue;
     }
-    records.push({ key: partitionKey(envelope), value: serialised, bytes: size });
+    records.push(
+      context.headers === undefined ? { key: partitionKey(envelope), value: serialised, bytes: size } : { key: partitionKey(envelope), value: serialised, bytes: size, headers: context.headers },
+    );
     bytes += size;
   }
   return { records, rejections, bytes };

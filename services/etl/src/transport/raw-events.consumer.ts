@@ -3,7 +3,7 @@ import { ClickHouseClient } from '@kuroshio/clickhouse';
 import { KafkaClient, type ConsumedBatch, type KafkaConsumer } from '@kuroshio/kafka';
 import { ObjectStore } from '@kuroshio/object-store';
 import { ReadinessRegistry, SERVICE_CONFIG, SERVICE_LOGGER } from '@kuroshio/service-kit';
-import type { Logger } from '@kuroshio/telemetry';
+import { SpanKind, withSpan, type Logger } from '@kuroshio/telemetry';
 import type { EtlConfig } from '../config.js';
 import { EVENT_SCHEMA_DIRECTORY } from '../schema-directory.js';
 import { RawBatchHandler } from '../raw-batch-handler.js';
@@ -60,7 +60,7 @@ export class RawEventsConsumer implements OnModuleInit, OnApplicationBootstrap, 
     });
     this.consumer = consumer;
     this.readiness.register(consumer);
-    void this.startWhenKafkaAnswers(consumer, pipeline.connect, (batch) => handler.handle(toRawBatch(batch)));
+    void this.startWhenKafkaAnswers(consumer, pipeline.connect, (batch) => handleInSpan(batch, () => handler.handle(toRawBatch(batch))));
   }
 
   async onModuleDestroy(): Promise<void> {
@@ -82,6 +82,24 @@ export class RawEventsConsumer implements OnModuleInit, OnApplicationBootstrap, 
       }
     }
   }
+}
+
+/**
+ * One consumer span per batch, parented by the first record's trace (the collector request that
+ * produced it), so an event's trace runs from the collector through the ETL and its sinks; the sink
+ * writes are its children.
+ */
+function handleInSpan(batch: ConsumedBatch, handle: () => Promise<void>): Promise<void> {
+  const first = batch.messages[0];
+  const attributes = {
+    'messaging.system': 'kafka',
+    'messaging.destination.name': batch.topic,
+    'messaging.destination.partition.id': String(batch.partition),
+    'messaging.batch.message_count': batch.messages.length,
+    'messaging.kafka.offset.first': first?.offset ?? '',
+    'messaging.kafka.offset.last': batch.messages.at(-1)?.offset ?? '',
+  };
+  return withSpan(`process ${batch.topic}`, attributes, handle, first?.traceContext, SpanKind.CONSUMER);
 }
 
 function toRawBatch(batch: ConsumedBatch) {
