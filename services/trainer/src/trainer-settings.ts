@@ -1,6 +1,6 @@
 import { envHostPort, envInt } from '@kuroshio/config';
 import { z } from 'zod';
-import { BACKEND_PREFERENCE, type BackendChoice } from './tfjs/backend-selection.js';
+import { BACKEND_PREFERENCE, type BackendChoice } from '@kuroshio/model-runtime';
 
 export interface TrainerSettings {
   /** gRPC address of the feature store (ExportTrainingSet). */

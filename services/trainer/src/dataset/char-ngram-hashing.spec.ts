@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { characterNgrams, fnv1a32, hashText, normalisedCodePoints } from './char-ngram-hashing.js';
+import { characterNgrams, fnv1a32, hashText, normalisedCodePoints } from '@kuroshio/model-runtime';
 import { classWeights } from './class-weights.js';
 
 const codePoints = (text: string) => Array.from(text, (c) => c.codePointAt(0) as number);

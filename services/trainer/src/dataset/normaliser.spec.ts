@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { fitNormaliser, normaliseRow, normaliseValues } from './normaliser.js';
+import { fitNormaliser, normaliseRow, normaliseValues } from '@kuroshio/model-runtime';
 import { prepareDataset } from './prepare-dataset.js';
 import type { TrainingSetTable } from '../training-set/training-set-table.js';
 

@@ -1,6 +1,6 @@
 import { dateFromTimestamp, grpcNest, MODEL_NAME_PATTERN } from '@kuroshio/contracts';
 import { DomainError } from '@kuroshio/service-kit';
-import { DEFAULT_NGRAM_HASHING } from '../dataset/char-ngram-hashing.js';
+import { DEFAULT_NGRAM_HASHING } from '@kuroshio/model-runtime';
 import { DEFAULT_SPLIT, type SplitRule } from '../dataset/time-split.js';
 import type { QuantizationDtype } from '../artifacts/weight-quantization.js';
 import type { ModelFamily } from '../model/model-family.js';

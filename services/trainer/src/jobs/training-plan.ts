@@ -1,4 +1,4 @@
-import type { NgramHashing } from '../dataset/char-ngram-hashing.js';
+import { type NgramHashing } from '@kuroshio/model-runtime';
 import type { SplitRule } from '../dataset/time-split.js';
 import type { QuantizationDtype } from '../artifacts/weight-quantization.js';
 import type { ModelFamily } from '../model/model-family.js';

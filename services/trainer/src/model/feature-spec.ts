@@ -1,4 +1,4 @@
-import { NGRAM_HASHING_RULES, type NgramHashing } from '../dataset/char-ngram-hashing.js';
+import { NGRAM_HASHING_RULES, type NgramHashing } from '@kuroshio/model-runtime';
 import type { ModelFamily } from './model-family.js';
 
 export interface FeatureSpecColumn {

@@ -1,9 +1,7 @@
 import * as tf from '@tensorflow/tfjs';
 import { afterAll, describe, expect, it } from 'vitest';
-import { modelInputs } from '../dataset/model-inputs.js';
-import { fitNormaliser } from '../dataset/normaliser.js';
+import { modelInputs, fitNormaliser, useBackend } from '@kuroshio/model-runtime';
 import { seededRandom } from '../dataset/seeded-random.js';
-import { useBackend } from '../tfjs/backend-selection.js';
 import { buildClassifier } from './model-family.js';
 import { predictScores, trainClassifier, type TrainingRows } from './training-loop.js';
 import { rocAuc } from '../evaluation/roc-auc.js';

@@ -1,5 +1,5 @@
 import * as tf from '@tensorflow/tfjs';
-import { denseBatch, type ModelInputs } from '../dataset/model-inputs.js';
+import { denseBatch, type ModelInputs } from '@kuroshio/model-runtime';
 import { derivedSeed, seededRandom, shuffleInPlace } from '../dataset/seeded-random.js';
 import { rocAuc } from '../evaluation/roc-auc.js';
 

@@ -4,7 +4,7 @@ import type { Logger } from '@kuroshio/telemetry';
 import { TrainerMetrics } from '../metrics/trainer-metrics.js';
 import { TRAINER_SETTINGS } from '../trainer-tokens.js';
 import type { TrainerSettings } from '../trainer-settings.js';
-import { selectBackend, type SelectedBackend } from './backend-selection.js';
+import { selectBackend, type SelectedBackend } from '@kuroshio/model-runtime';
 
 /** Selects the TensorFlow.js backend at start-up, logs it and exports it as a metric. */
 @Injectable()
