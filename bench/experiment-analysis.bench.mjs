@@ -1,0 +1,131 @@
+// Experiment analysis over 10,000,000 exposures: the service's own code (services/experiment/dist:
+// the one sufficient-statistics query, aggregated in ClickHouse, then @kuroshio/stats) against
+// ClickHouse 18.16, beside a reference in the same run: a plain count() scan of the same rows.
+//
+// 1. A fresh database (migrated) gets EXP_BENCH_UNITS exposures (10% of units exposed twice, so the
+//    first-exposure step has work), ~12% conversions with an amount, pre-exposure payments for the
+//    CUPED covariate and support calls — generated inside ClickHouse with numbers(), not through Kafka.
+// 2. Rounds alternate: reference `SELECT count() ... WHERE experiment_key = k AND exposed_at_ms < t`,
+//    then the full analysis of three metrics (conversion, revenue with CUPED, count) with the daily
+//    cumulative lift. Median seconds over the rounds; target <= 3 s for 10M exposures.
+// Needs the stack and built code (npx tsc -b services/experiment). Run under the bench lock:
+//   flock /tmp/kuroshio-bench.lock npm run bench experiment-analysis
+import { randomBytes } from 'node:crypto';
+import { existsSync } from 'node:fs';
+import { cpus, loadavg } from 'node:os';
+import { join } from 'node:path';
+
+const UNITS = Number(process.env.EXP_BENCH_UNITS || 10_000_000);
+const ROUNDS = Number(process.env.EXP_BENCH_ROUNDS || 5);
+const DAY_MS = 86_400_000;
+const KEY = 'bench-analysis';
+
+export default async function run(ctx) {
+  const { env, log } = ctx;
+  const loadAtStart = Number(loadavg()[0].toFixed(2));
+  const dist = (path) => import(join(ctx.root, path));
+  if (!existsSync(join(ctx.root, 'services/experiment/dist/adapters/clickhouse-analysis.js'))) {
+    throw new Error('build the experiment service first: npx tsc -b services/experiment');
+  }
+  const [{ ClickHouseClient, sql, ident }, { Secret }, { createLogger }, { ClickHouseAnalysis }, { computeResults }, { checkExperimentInput }] = await Promise.all([
+    dist('libs/clickhouse/dist/index.js'),
+    dist('libs/config/dist/index.js'),
+    dist('libs/telemetry/dist/index.js'),
+    dist('services/experiment/dist/adapters/clickhouse-analysis.js'),
+    dist('services/experiment/dist/analysis/experiment-results.js'),
+    dist('services/experiment/dist/domain/experiment-input.js'),
+  ]);
+  const logger = createLogger({ service: 'experiment-bench', level: 'warn' });
+  const database = `bench_exp_${Date.now().toString(36)}${randomBytes(3).toString('hex')}`;
+  const clickhouse = new ClickHouseClient({ url: env.CLICKHOUSE_URL, database, username: env.CLICKHOUSE_USER, password: new Secret(env.CLICKHOUSE_PASSWORD), logger, requestTimeoutMs: 900_000 });
+  const spec = checkExperimentInput(
+    {
+      key: KEY,
+      hypothesis: 'benchmark',
+      description: '',
+      owner: '',
+      unit: '',
+      salt: 'bench',
+      variants: [
+        { key: 'control', description: '', weight: 1, control: true, model: null },
+        { key: 'treatment', description: '', weight: 1, control: false, model: null },
+      ],
+      targeting: { traitFilters: [], trafficFraction: null },
+      metrics: [
+        { key: 'paid_30d', description: '', kind: 'conversion', event: 'Carrier Billing Payment', property: '', filters: [], windowMs: 30 * DAY_MS, role: 'primary', direction: 'increase', cupedLookbackMs: null },
+        { key: 'revenue_30d', description: '', kind: 'sum', event: 'Carrier Billing Payment', property: 'amount', filters: [], windowMs: 30 * DAY_MS, role: 'secondary', direction: 'increase', cupedLookbackMs: 30 * DAY_MS },
+        { key: 'support_calls', description: '', kind: 'count', event: 'Support Call', property: '', filters: [], windowMs: 30 * DAY_MS, role: 'guardrail', direction: 'decrease', cupedLookbackMs: null },
+      ],
+    },
+    () => 'bench',
+  );
+  const startMs = Date.UTC(2026, 0, 1);
+  const asOfMs = startMs + 60 * DAY_MS;
+  const analysis = new ClickHouseAnalysis(clickhouse);
+  try {
+    await ctx.exec(process.execPath, ['libs/clickhouse/dist/cli/migrate.js'], { env: { ...env, CLICKHOUSE_DATABASE: database }, timeoutMs: 120_000 });
+    const generated = performance.now();
+    log(`generating ${UNITS} units' exposures and events in ${database}`);
+    const unit = sql`concat('tok_cust_', toString(number))`;
+    const isControl = sql`(cityHash64(number, 'v') % 2 = 0)`;
+    const exposedAt = sql`(${startMs} + intDiv(number * ${14 * DAY_MS}, ${UNITS}))`;
+    await clickhouse.command(sql`
+      INSERT INTO exposures (experiment_key, variant, unit_id, revision, recorded_by, request_id, exposed_at, exposed_at_ms)
+      SELECT ${KEY}, if(${isControl}, 'control', 'treatment'), ${unit}, 2, 'inference', '', toDateTime(intDiv(t, 1000), 'UTC'), t
+      FROM (SELECT number, arrayJoin(if(number % 10 = 0, [0, 1], [0])) AS again, ${exposedAt} + again * ${DAY_MS} AS t FROM numbers(${UNITS}))`);
+    const events = (event, offset, where, properties) => sql`
+      INSERT INTO events (message_id, tenant, source, channel, type, event, customer_id, user_id, anonymous_id, event_time, event_time_ms, received_at, properties, context, traits, schema_version)
+      SELECT concat(${event}, toString(number)), 'bank', 'bench', 'app', 'track', ${event}, ${unit}, ${unit}, '', toDateTime(intDiv(t, 1000), 'UTC'), t, now(), ${properties}, '{}', '{}', 1
+      FROM (SELECT number, ${exposedAt} + ${offset} AS t FROM numbers(${UNITS})) WHERE ${where}`;
+    await clickhouse.command(events('Carrier Billing Payment', 2 * DAY_MS, sql`cityHash64(number, 'c') % 100 < if(${isControl}, 10, 12)`, sql`concat('{"amount":', toString(50 + cityHash64(number, 'a') % 100), '}')`));
+    await clickhouse.command(events('Carrier Billing Payment', -5 * DAY_MS, sql`cityHash64(number, 'p') % 100 < 20`, sql`concat('{"amount":', toString(50 + cityHash64(number, 'a') % 100), '}')`));
+    await clickhouse.command(events('Support Call', DAY_MS, sql`cityHash64(number, 's') % 100 < 30`, sql`'{}'`));
+    await clickhouse.command(sql`OPTIMIZE TABLE events FINAL`);
+    const counts = await clickhouse.query(sql`SELECT (SELECT count() FROM exposures) AS exposures, (SELECT count() FROM events) AS events`);
+    log(`generated in ${((performance.now() - generated) / 1000).toFixed(1)} s: ${JSON.stringify(counts[0])}`);
+
+    const reference = [];
+    const analysisSeconds = [];
+    let last;
+    for (let round = 0; round < ROUNDS; round++) {
+      let started = performance.now();
+      await clickhouse.query(sql`SELECT count() AS n FROM exposures WHERE experiment_key = ${KEY} AND exposed_at_ms < ${asOfMs}`);
+      reference.push((performance.now() - started) / 1000);
+      started = performance.now();
+      const rows = await analysis.statistics({ experimentKey: KEY, asOfMs, variants: spec.variants.map((v) => v.key), metrics: spec.metrics });
+      last = computeResults(spec, rows, { alpha: 0.05, correction: 'holm', disableCuped: false, includeCumulative: true, srmThreshold: 0.001, asOfMs, computedAtMs: Date.now(), windowStartMs: startMs });
+      analysisSeconds.push((performance.now() - started) / 1000);
+      log(`round ${round + 1}: count() ${reference.at(-1).toFixed(3)} s, analysis ${analysisSeconds.at(-1).toFixed(3)} s`);
+    }
+    const units = last.sampleRatio.allocations.reduce((sum, a) => sum + a.units, 0);
+    if (units !== UNITS) throw new Error(`analysis counted ${units} units of ${UNITS}`);
+    const paid = last.metrics[0].comparisons[0];
+    log(`paid_30d relative lift ${(paid.relativeLift * 100).toFixed(2)}% [${(paid.relativeLiftCi.lower * 100).toFixed(2)}, ${(paid.relativeLiftCi.upper * 100).toFixed(2)}], SRM p ${last.sampleRatio.pValue.toPrecision(3)}`);
+    const params = {
+      units: UNITS,
+      exposures: Number(counts[0].exposures),
+      events: Number(counts[0].events),
+      metrics: spec.metrics.map((m) => `${m.key}:${m.kind}${m.cupedLookbackMs ? '+cuped' : ''}`),
+      cumulative_days: paid.cumulative.length,
+      rounds: ROUNDS,
+      cpus: cpus().length,
+      load_avg_1m_at_start: loadAtStart,
+      target_seconds: 3,
+      analysis_seconds_per_round: analysisSeconds,
+      reference_seconds_per_round: reference,
+      note: 'wall-clock seconds, median over rounds; reference is a plain count() over the same exposures in the same run',
+    };
+    return [
+      { name: 'experiment-analysis/seconds-10m-exposures', unit: 's', value: median(analysisSeconds), better: 'lower', reference: { name: 'clickhouse-count-scan/seconds', value: median(reference) }, params },
+    ];
+  } finally {
+    await clickhouse.command(sql`DROP DATABASE IF EXISTS ${ident(database)}`).catch(() => undefined);
+    await clickhouse.close();
+  }
+}
+
+function median(values) {
+  const sorted = [...values].sort((a, b) => a - b);
+  const mid = sorted.length >> 1;
+  return sorted.length % 2 ? sorted[mid] : (sorted[mid - 1] + sorted[mid]) / 2;
+}

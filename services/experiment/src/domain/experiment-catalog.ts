@@ -1,0 +1,268 @@
+import type { ExposureValue } from '@kuroshio/contracts';
+import type { Change } from './experiment-change.js';
+import { analystViewName, EXPERIMENT_STATES, type ExperimentState } from './experiment-definition.js';
+import {
+  changeLogUnavailable,
+  experimentExists,
+  experimentNotFound,
+  exposureNotRecorded,
+  invalidArgument,
+  notRebuilt,
+  viewNameTaken,
+  warehouseUnavailable,
+  wrongState,
+} from './experiment-errors.js';
+import { checkExperimentInput, checkExperimentKey, type ExperimentInput } from './experiment-input.js';
+import type { AnalystViews, ChangeLog, ExposureSink } from './experiment-ports.js';
+import { applyChange, emptyState, type CatalogState, type ExperimentEntry } from './experiment-state.js';
+import { MutationQueue } from './mutation-queue.js';
+import { decodePageToken, encodePageToken, pageSizeOf } from './page-token.js';
+import { checkActor, checkReason } from './text-rules.js';
+import { checkTraits } from './trait-matching.js';
+import { assignUnit, checkUnitId, type UnitAssignment } from './unit-assignment.js';
+
+/** Who asks for a change and why (from metadata or the request). */
+export interface Caller {
+  readonly actor: string;
+  readonly reason: string;
+}
+
+export interface ExperimentCatalogDeps {
+  readonly log: ChangeLog;
+  readonly views: AnalystViews;
+  readonly exposures: ExposureSink;
+  readonly clock?: () => number;
+  readonly newEventId: () => string;
+  readonly newSalt: () => string;
+  /** Log entries read per query while rebuilding. */
+  readonly readPageSize?: number;
+}
+
+export interface AssignRequest {
+  readonly experimentKey: string;
+  readonly unitId: string;
+  readonly traits: unknown;
+  readonly recordExposure: boolean;
+}
+
+export interface AssignOutcome extends UnitAssignment {
+  readonly experimentKey: string;
+  readonly unitId: string;
+  readonly exposureRecorded: boolean;
+}
+
+type Decision = { kind: 'change'; change: Change } | { kind: 'unchanged' };
+
+/**
+ * The experiments: state in memory, derived from the change log. Every change goes through one
+ * queue — decide against the current state, append to the log (durable), apply to memory, answer —
+ * so revisions and seqs never race. Reads and assignment are served from memory.
+ */
+export class ExperimentCatalog {
+  readonly #deps: ExperimentCatalogDeps;
+  readonly #queue = new MutationQueue();
+  readonly #clock: () => number;
+  #state: CatalogState = emptyState();
+  #rebuilt = false;
+  /** A log write failed without telling whether it landed: read the log's tail before the next change. */
+  #uncertain = false;
+
+  constructor(deps: ExperimentCatalogDeps) {
+    this.#deps = deps;
+    this.#clock = deps.clock ?? Date.now;
+  }
+
+  get rebuilt(): boolean {
+    return this.#rebuilt;
+  }
+
+  get lastSeq(): number {
+    return this.#state.lastSeq;
+  }
+
+  get queueDepth(): number {
+    return this.#queue.depth;
+  }
+
+  /** Replays the change log into memory; call until it resolves (a failure keeps what was read). */
+  async rebuild(): Promise<number> {
+    await this.#queue.run(async () => {
+      if (this.#rebuilt) return;
+      await this.#catchUp();
+      this.#rebuilt = true;
+    });
+    return this.#state.lastSeq;
+  }
+
+  // ---- changes ----
+
+  async create(caller: Caller, input: ExperimentInput): Promise<ExperimentEntry> {
+    const who = checkCaller(caller);
+    const spec = checkExperimentInput(input, this.#deps.newSalt);
+    return this.#mutate(
+      who,
+      (state, meta) => {
+        if (state.experiments.has(spec.key)) throw experimentExists(spec.key);
+        const view = analystViewName(spec.key);
+        const other = state.views.get(view);
+        if (other !== undefined) throw viewNameTaken(spec.key, other, view);
+        return { kind: 'change', change: { ...meta, experimentKey: spec.key, revision: 1, action: 'experiment_created', spec } };
+      },
+      () => this.#entry(spec.key),
+    );
+  }
+
+  async start(caller: Caller, key: string): Promise<ExperimentEntry> {
+    const who = checkCaller(caller);
+    const checked = checkExperimentKey(key);
+    return this.#mutate(
+      who,
+      async (state, meta) => {
+        const entry = requireEntry(state, checked);
+        if (entry.state === 'running') throw wrongState(checked, 'StartExperiment', entry.state, ['draft', 'stopped']);
+        // Before the log write: a start is recorded only once analysts have its view.
+        try {
+          await this.#deps.views.ensure(entry.spec);
+        } catch (error) {
+          throw warehouseUnavailable('creating the analyst view', error);
+        }
+        return { kind: 'change', change: { ...meta, experimentKey: checked, revision: entry.revision + 1, action: 'experiment_started' } };
+      },
+      () => this.#entry(checked),
+    );
+  }
+
+  async stop(caller: Caller, key: string): Promise<ExperimentEntry> {
+    const who = checkCaller(caller);
+    const checked = checkExperimentKey(key);
+    return this.#mutate(
+      who,
+      (state, meta) => {
+        const entry = requireEntry(state, checked);
+        if (entry.state !== 'running') throw wrongState(checked, 'StopExperiment', entry.state, ['running']);
+        return { kind: 'change', change: { ...meta, experimentKey: checked, revision: entry.revision + 1, action: 'experiment_stopped' } };
+      },
+      () => this.#entry(checked),
+    );
+  }
+
+  // ---- reads ----
+
+  get(key: string): ExperimentEntry {
+    return requireEntry(this.#readable(), checkExperimentKey(key));
+  }
+
+  list(request: { states: readonly ExperimentState[]; pageSize: number; pageToken: string }): { items: ExperimentEntry[]; nextPageToken: string } {
+    const size = pageSizeOf(request.pageSize);
+    const after = decodePageToken('experiments', request.pageToken);
+    for (const state of request.states) {
+      if (!EXPERIMENT_STATES.includes(state)) throw invalidArgument(`unknown state ${String(state)}`, 'invalid_state', { field: 'states' });
+    }
+    const wanted = new Set(request.states);
+    const all = [...this.#readable().experiments.values()]
+      .filter((entry) => wanted.size === 0 || wanted.has(entry.state))
+      .sort((a, b) => b.createdSeq - a.createdSeq)
+      .filter((entry) => after === undefined || entry.createdSeq < after);
+    const items = all.slice(0, size);
+    const last = items[items.length - 1];
+    return { items, nextPageToken: all.length > size && last !== undefined ? encodePageToken('experiments', last.createdSeq) : '' };
+  }
+
+  /** The unit's variant; with `recordExposure`, resolves after Kafka acknowledged the exposure. */
+  async assign(request: AssignRequest): Promise<AssignOutcome> {
+    const key = checkExperimentKey(request.experimentKey, 'experiment_key');
+    const unitId = checkUnitId(request.unitId);
+    const traits = checkTraits(request.traits);
+    const entry = requireEntry(this.#readable(), key);
+    const assignment = assignUnit(entry, unitId, traits);
+    let exposureRecorded = false;
+    if (request.recordExposure && assignment.status === 'assigned') {
+      const exposure: ExposureValue = {
+        experimentKey: key,
+        variant: assignment.variant,
+        unitId,
+        revision: entry.revision,
+        recordedBy: 'experiment',
+        requestId: null,
+        exposedAt: new Date(this.#clock()).toISOString(),
+      };
+      try {
+        await this.#deps.exposures.record(exposure);
+      } catch (error) {
+        throw exposureNotRecorded(error);
+      }
+      exposureRecorded = true;
+    }
+    return { ...assignment, experimentKey: key, unitId, exposureRecorded };
+  }
+
+  // ---- machinery ----
+
+  #readable(): CatalogState {
+    if (!this.#rebuilt) throw notRebuilt();
+    return this.#state;
+  }
+
+  #entry(key: string): ExperimentEntry {
+    return requireEntry(this.#state, key);
+  }
+
+  async #mutate<T>(caller: Caller, decide: (state: CatalogState, meta: MetaDraft) => Decision | Promise<Decision>, answer: () => T): Promise<T> {
+    return this.#queue.run(async () => {
+      if (!this.#rebuilt) throw notRebuilt();
+      if (this.#uncertain) {
+        try {
+          await this.#catchUp();
+        } catch (error) {
+          throw changeLogUnavailable(error);
+        }
+        this.#uncertain = false;
+      }
+      const decision = await decide(this.#state, this.#nextMeta(caller));
+      if (decision.kind === 'unchanged') return answer();
+      try {
+        await this.#deps.log.append(decision.change);
+      } catch (error) {
+        this.#uncertain = true;
+        throw changeLogUnavailable(error);
+      }
+      applyChange(this.#state, decision.change);
+      return answer();
+    });
+  }
+
+  #nextMeta(caller: Caller): MetaDraft {
+    return {
+      seq: this.#state.lastSeq + 1,
+      eventId: this.#deps.newEventId(),
+      timeMs: Math.max(this.#clock(), this.#state.lastTimeMs),
+      actor: caller.actor,
+      reason: caller.reason,
+    };
+  }
+
+  async #catchUp(): Promise<void> {
+    const pageSize = this.#deps.readPageSize ?? 5_000;
+    for (;;) {
+      const changes = await this.#deps.log.readAfter(this.#state.lastSeq, pageSize);
+      for (const change of changes) {
+        // The same row twice (an insert the client retried) is one change.
+        if (change.seq === this.#state.lastSeq && change.eventId === this.#state.lastEventId) continue;
+        applyChange(this.#state, change);
+      }
+      if (changes.length < pageSize) return;
+    }
+  }
+}
+
+type MetaDraft = Pick<Change, 'seq' | 'eventId' | 'timeMs' | 'actor' | 'reason'>;
+
+function requireEntry(state: CatalogState, key: string): ExperimentEntry {
+  const entry = state.experiments.get(key);
+  if (entry === undefined) throw experimentNotFound(key);
+  return entry;
+}
+
+function checkCaller(caller: Caller): Caller {
+  return { actor: checkActor(caller.actor), reason: checkReason(caller.reason) };
+}

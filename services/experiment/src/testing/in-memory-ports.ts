@@ -1,0 +1,71 @@
+import type { ExposureValue } from '@kuroshio/contracts';
+import type { Change } from '../domain/experiment-change.js';
+import type { ExperimentSpec } from '../domain/experiment-definition.js';
+import type { AnalystViews, ChangeLog, ExposureSink } from '../domain/experiment-ports.js';
+
+/** A change log in memory; `failNext` makes appends fail, either before or after they land. */
+export class InMemoryChangeLog implements ChangeLog {
+  readonly entries: Change[] = [];
+  readonly #failures: Array<'lost' | 'landed'> = [];
+
+  failNext(mode: 'lost' | 'landed'): void {
+    this.#failures.push(mode);
+  }
+
+  async append(change: Change): Promise<void> {
+    await Promise.resolve();
+    const failure = this.#failures.shift();
+    if (failure === 'landed') this.entries.push(change);
+    if (failure !== undefined) throw new Error(`simulated log failure (${failure})`);
+    this.entries.push(change);
+  }
+
+  async readAfter(afterSeq: number, limit: number): Promise<Change[]> {
+    return this.entries.filter((change) => change.seq > afterSeq).slice(0, limit);
+  }
+}
+
+export class RecordingViews implements AnalystViews {
+  readonly created: string[] = [];
+  fail = false;
+
+  async ensure(spec: ExperimentSpec): Promise<void> {
+    if (this.fail) throw new Error('clickhouse down');
+    this.created.push(spec.key);
+  }
+}
+
+export class RecordingExposures implements ExposureSink {
+  readonly recorded: ExposureValue[] = [];
+  fail = false;
+
+  async record(exposure: ExposureValue): Promise<void> {
+    if (this.fail) throw new Error('kafka down');
+    this.recorded.push(exposure);
+  }
+}
+
+/** A valid definition input (domain shape) for unit tests. */
+export function definitionInput(key = 'checkout-test') {
+  return {
+    key,
+    hypothesis: 'Green button converts better',
+    description: '',
+    owner: 'growth',
+    unit: '',
+    salt: '2026-11',
+    variants: [
+      { key: 'control', description: '', weight: 1, control: true, model: null },
+      { key: 'green', description: '', weight: 1, control: false, model: { modelName: 'bad-debt', version: 4 } },
+    ],
+    targeting: { traitFilters: [{ path: 'segment', operator: 'equals', values: ['retail'] }], trafficFraction: 0.5 },
+    metrics: [
+      { key: 'paid_30d', description: '', kind: 'conversion', event: 'Carrier Billing Payment', property: '', filters: [], windowMs: 30 * 86_400_000, role: 'primary', direction: 'increase', cupedLookbackMs: null },
+    ],
+  };
+}
+
+/** Strings that UTF-8 can carry (no lone surrogates): what unit ids and SQL text may hold. */
+export function wellFormed(value: string): boolean {
+  return (value as string & { isWellFormed(): boolean }).isWellFormed();
+}
