@@ -1,4 +1,5 @@
 import swc from 'unplugin-swc';
+import { defaultServerConditions } from 'vite';
 import { defineConfig } from 'vitest/config';
 
 // One runner for every project. SWC (not esbuild) transpiles so that NestJS gets the decorator
@@ -6,6 +7,9 @@ import { defineConfig } from 'vitest/config';
 export default defineConfig({
   plugins: [swc.vite({ module: { type: 'es6' } })],
   resolve: { conditions: ['@kuroshio/source'] },
+  // Tests run in Vite's SSR environment, which since Vite 6 takes its conditions from here, not from
+  // `resolve`: without this, workspace libraries resolved to their (possibly stale) dist builds.
+  ssr: { resolve: { conditions: ['@kuroshio/source', ...defaultServerConditions.filter((condition) => condition !== 'module')] } },
   test: {
     environment: 'node',
     projects: [
