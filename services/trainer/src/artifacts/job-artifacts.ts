@@ -1,7 +1,7 @@
 import type * as tf from '@tensorflow/tfjs';
 import type { ObjectStore } from '@kuroshio/object-store';
 import { s3Uri } from '../training-set/s3-uri.js';
-import { ObjectStoreModelFiles, type StoredFile } from './object-store-model-files.js';
+import { ObjectStoreModelFiles, type StoredFile } from '@kuroshio/model-runtime';
 
 export type ArtifactKind = 'MODEL' | 'MODEL_QUANTIZED_UINT8' | 'MODEL_QUANTIZED_FLOAT16' | 'FEATURE_SPEC' | 'NORMALIZER' | 'MANIFEST';
 

@@ -2,9 +2,8 @@ import fc from 'fast-check';
 import * as tf from '@tensorflow/tfjs';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { buildClassifier } from '../model/model-family.js';
-import { useBackend } from '@kuroshio/model-runtime';
+import { useBackend, capturedArtifacts } from '@kuroshio/model-runtime';
 import { float16Bits, float16Value } from './float16.js';
-import { capturedArtifacts } from './object-store-model-files.js';
 import { affineUint8Range, quantizeArtifacts } from './weight-quantization.js';
 
 beforeAll(async () => {

@@ -1,8 +1,7 @@
-import type { FeatureSpecColumn } from '../model/feature-spec.js';
+import { type FeatureSpecColumn, type NgramHashing, modelInputs, type ModelInputs, fitNormaliser, type Normaliser } from '@kuroshio/model-runtime';
 import type { ModelFamily } from '../model/model-family.js';
 import type { TrainingSetTable } from '../training-set/training-set-table.js';
 import { featureColumn, isNumericValueType, isStringValueType, type TrainingSetManifest } from '../training-set/training-set-manifest.js';
-import { type NgramHashing, modelInputs, type ModelInputs, fitNormaliser, type Normaliser } from '@kuroshio/model-runtime';
 import { classWeights, rowWeights, type ClassWeights } from './class-weights.js';
 import { timeSplit, type SplitRule, type TimeSplit } from './time-split.js';
 

@@ -1,7 +1,7 @@
 import type * as tf from '@tensorflow/tfjs';
 import { planColumns, prepareDataset, type ColumnPlan, type PreparedDataset } from '../dataset/prepare-dataset.js';
 import { evaluateScores, type Evaluation } from '../evaluation/evaluate-scores.js';
-import { featureSpec, type FeatureSpec } from '../model/feature-spec.js';
+import { featureSpec, type FeatureSpec } from '@kuroshio/model-runtime';
 import { buildClassifier } from '../model/model-family.js';
 import { predictScores, trainClassifier, type EpochReport, type TrainingOutcome } from '../model/training-loop.js';
 import type { TrainingSetManifest } from '../training-set/training-set-manifest.js';

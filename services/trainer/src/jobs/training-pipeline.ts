@@ -2,7 +2,7 @@ import * as tf from '@tensorflow/tfjs';
 import type { ObjectStore } from '@kuroshio/object-store';
 import type { Logger } from '@kuroshio/telemetry';
 import { JobArtifactWriter, jobArtifactPrefix, type StoredArtifact } from '../artifacts/job-artifacts.js';
-import { capturedArtifacts } from '../artifacts/object-store-model-files.js';
+import { capturedArtifacts } from '@kuroshio/model-runtime';
 import { quantizeArtifacts, type QuantizationDtype } from '../artifacts/weight-quantization.js';
 import { evaluateScores, metricDeltas } from '../evaluation/evaluate-scores.js';
 import { predictScores } from '../model/training-loop.js';

@@ -1,7 +1,7 @@
 import * as tf from '@tensorflow/tfjs';
 import { derivedSeed } from '../dataset/seeded-random.js';
 
-export type ModelFamily = 'logistic_regression' | 'mlp' | 'text_classifier';
+export type { ModelFamily } from '@kuroshio/model-runtime';
 
 /**
  * A binary classifier: dense layers (ReLU) then one sigmoid unit. Logistic regression is the case
