@@ -8,3 +8,17 @@ export {
   type ClickHouseRow,
 } from './clickhouse-client.js';
 export { ClickHouseModule } from './clickhouse.module.js';
+export {
+  existsAt,
+  filterSql,
+  filtersSql,
+  isNumberAt,
+  isStringAt,
+  numberAt,
+  rawAt,
+  sourceEventsSql,
+  stringAt,
+  type PropertyFilterOperator,
+  type PropertyFilterSpec,
+  type PropertyScalar,
+} from './json-property-sql.js';

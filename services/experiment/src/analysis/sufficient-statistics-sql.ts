@@ -1,6 +1,5 @@
-import { ident, joinSql, sql, type Sql } from '@kuroshio/clickhouse';
+import { ident, joinSql, sql, type Sql, filtersSql, numberAt } from '@kuroshio/clickhouse';
 import type { MetricSpec } from '../domain/experiment-definition.js';
-import { filtersSql, numberAt } from './property-sql.js';
 
 export const DAY_MS = 86_400_000;
 

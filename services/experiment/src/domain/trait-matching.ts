@@ -2,7 +2,7 @@ import type { PropertyFilter, ScalarValue } from './experiment-definition.js';
 import { invalidArgument } from './experiment-errors.js';
 
 // Targeting: trait filters over the unit's traits (google.protobuf.Struct as a plain object). The
-// semantics are those of the metric filters in SQL (analysis/property-sql.ts): a comparison holds
+// semantics are those of the metric filters in SQL (`filtersSql` in libs/clickhouse/src/json-property-sql.ts): a comparison holds
 // only between values of the same type, `not_*` is the negation, `exists` means present and not null.
 
 export type Traits = Readonly<Record<string, unknown>>;

@@ -1,6 +1,5 @@
-import { ident, sql, type Sql } from '@kuroshio/clickhouse';
+import { ident, sql, type Sql, existsAt, filtersSql, isStringAt, rawAt, sourceEventsSql, stringAt } from '@kuroshio/clickhouse';
 import { DEADLINE_PATTERN, type EventLabelDefinition, type EventLabelWindow } from './event-label.js';
-import { existsAt, filtersSql, isStringAt, rawAt, sourceEventsSql, stringAt } from './property-sql.js';
 
 // JSON scalars inside a value's text: each string (escapes kept), number, true or false. An outcome's
 // correlation value (a scalar, or an array of scalars such as chargeIds) becomes the list of them.

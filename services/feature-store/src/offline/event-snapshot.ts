@@ -1,5 +1,4 @@
-import { ident, sql, type ClickHouseClient } from '@kuroshio/clickhouse';
-import { sourceEventsSql } from './property-sql.js';
+import { ident, sql, type ClickHouseClient, sourceEventsSql } from '@kuroshio/clickhouse';
 
 /**
  * The events one export reads, copied once from the warehouse table with FINAL into a table of its

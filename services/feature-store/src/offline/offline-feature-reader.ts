@@ -1,11 +1,10 @@
 import { randomUUID } from 'node:crypto';
-import { ident, sql } from '@kuroshio/clickhouse';
+import { ident, sql, sourceEventsSql } from '@kuroshio/clickhouse';
 import type { FeatureValue } from '../views/feature-value.js';
 import type { ResolvedFeature } from '../views/feature-view-registry.js';
 import { createLabelTable, dropLabelTable, labelTableName } from './label-table.js';
 import type { LabelRowSet } from './label-rows.js';
 import { aggregateRange, featureValueAt, type OfflineSource } from './point-in-time-engine.js';
-import { sourceEventsSql } from './property-sql.js';
 
 /**
  * Offline values of a few entities at one instant, with their status (present, not found, expired):

@@ -1,7 +1,7 @@
+import { filterSql, sourceEventsSql } from '@kuroshio/clickhouse';
 import { describe, expect, it } from 'vitest';
 import { chargesView, pagesView } from '../testing/test-views.js';
 import type { FeatureView } from '../views/feature-view.js';
-import { filterSql, sourceEventsSql } from './property-sql.js';
 import { pointInTimeSql } from './point-in-time-sql.js';
 
 const rows = { from: 0, to: 1000, minLabelTimeMs: Date.parse('2026-11-01T00:00:00Z'), maxLabelTimeMs: Date.parse('2026-11-20T00:00:00Z') };

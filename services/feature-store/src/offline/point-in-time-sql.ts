@@ -1,6 +1,5 @@
-import { ident, joinSql, sql, type Sql } from '@kuroshio/clickhouse';
+import { ident, joinSql, sql, type Sql, existsAt, filtersSql, isNumberAt, isStringAt, numberAt, rawAt, sourceEventsSql, stringAt } from '@kuroshio/clickhouse';
 import type { FeatureDefinition, FeatureView } from '../views/feature-view.js';
-import { existsAt, filtersSql, isNumberAt, isStringAt, numberAt, rawAt, sourceEventsSql, stringAt } from './property-sql.js';
 
 /**
  * One point-in-time query per feature view and chunk of label rows: the label rows of the chunk are

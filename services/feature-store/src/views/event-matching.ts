@@ -2,7 +2,7 @@ import type { FeatureView, PropertyFilter, ScalarValue } from './feature-view.js
 
 /**
  * Which events a view reads, in plain TypeScript: the reference the ClickHouse SQL
- * (`offline/property-sql.ts`) is tested against, and usable by the online path so that both read the
+ * (`libs/clickhouse/src/json-property-sql.ts`) is tested against, and usable by the online path so that both read the
  * same events. Paths are dotted keys into the event's `properties` object (no array indexing).
  */
 

@@ -1,12 +1,33 @@
-import { joinSql, sql, type Sql } from '@kuroshio/clickhouse';
-import type { PropertyFilter, ScalarValue } from '../views/feature-view.js';
+import { joinSql, sql, type Sql } from './sql-template.js';
 
 /**
- * `properties` is JSON text and ClickHouse 18.16 has no JSONExtract*: paths are read with the
- * visitParam* functions, one level at a time. They find the first `"key":` in the text, so a key
- * must not also occur inside an earlier nested object of the same level — true of every event
- * schema in services/etl/schemas (ADR 0014). Each function mirrors `views/event-matching.ts`.
+ * Conditions on a JSON text column (`events.properties` by default). ClickHouse 18.16 has no
+ * JSONExtract*: paths are read with the visitParam* functions, one level at a time. They find the
+ * first `"key":` in the text, so a key must not also occur inside an earlier nested object of the
+ * same level — true of every event schema in services/etl/schemas (ADR 0014). The feature store and
+ * the experiment analysis both filter events with these; their in-memory matchers mirror them.
  */
+
+export type PropertyFilterOperator =
+  | 'equals'
+  | 'not_equals'
+  | 'in'
+  | 'not_in'
+  | 'greater_than'
+  | 'greater_than_or_equal'
+  | 'less_than'
+  | 'less_than_or_equal'
+  | 'exists'
+  | 'not_exists';
+
+export type PropertyScalar = string | number | boolean;
+
+/** A condition on the value at a dotted `path`. */
+export interface PropertyFilterSpec {
+  readonly path: string;
+  readonly operator: PropertyFilterOperator;
+  readonly values: readonly PropertyScalar[];
+}
 
 const NUMBER_START = '^-?[0-9]';
 
@@ -48,7 +69,7 @@ export function existsAt(path: string, column?: Sql): Sql {
   return sql`(${rawAt(path, column)} NOT IN ('', 'null'))`;
 }
 
-function sameScalar(path: string, operand: ScalarValue, column?: Sql): Sql {
+function sameScalar(path: string, operand: PropertyScalar, column?: Sql): Sql {
   switch (typeof operand) {
     case 'string':
       return sql`(${isStringAt(path, column)} AND ${stringAt(path, column)} = ${operand})`;
@@ -59,15 +80,15 @@ function sameScalar(path: string, operand: ScalarValue, column?: Sql): Sql {
   }
 }
 
-function comparison(path: string, operand: ScalarValue, operator: Sql, column?: Sql): Sql {
+function comparison(path: string, operand: PropertyScalar, operator: Sql, column?: Sql): Sql {
   if (typeof operand === 'number') return sql`(${isNumberAt(path, column)} AND ${numberAt(path, column)} ${operator} ${operand})`;
   if (typeof operand === 'string') return sql`(${isStringAt(path, column)} AND ${stringAt(path, column)} ${operator} ${operand})`;
   throw new TypeError(`cannot order by a ${typeof operand}`);
 }
 
 /** The condition of one property filter, as `filterHolds` defines it. */
-export function filterSql(filter: PropertyFilter, column?: Sql): Sql {
-  const first = filter.values[0] as ScalarValue;
+export function filterSql(filter: PropertyFilterSpec, column?: Sql): Sql {
+  const first = filter.values[0] as PropertyScalar;
   const anyOf = () => sql`(${joinSql(filter.values.map((value) => sameScalar(filter.path, value, column)), ' OR ')})`;
   switch (filter.operator) {
     case 'equals':
@@ -94,7 +115,7 @@ export function filterSql(filter: PropertyFilter, column?: Sql): Sql {
 }
 
 /** Every filter holds (`1` when there are none). */
-export function filtersSql(filters: readonly PropertyFilter[], column?: Sql): Sql {
+export function filtersSql(filters: readonly PropertyFilterSpec[], column?: Sql): Sql {
   return filters.length === 0 ? sql`1` : sql`(${joinSql(filters.map((filter) => filterSql(filter, column)), ' AND ')})`;
 }
 
