@@ -1,7 +1,6 @@
 import 'reflect-metadata';
 // First, before anything loads kafkajs.
-import { kafkajsPartitioning } from './kafka/kafkajs-partitioning.js';
-import { kafkajsEncoding } from './kafka/kafkajs-encoding.js';
+import { kafkajsEncoding, kafkajsPartitioning } from '@kuroshio/kafka';
 import { grpcServiceOptions } from '@kuroshio/contracts';
 import { SERVICE_LOGGER, bootstrapService } from '@kuroshio/service-kit';
 import type { Logger } from '@kuroshio/telemetry';

@@ -1,6 +1,6 @@
 import 'reflect-metadata';
 // First, before anything loads kafkajs: @kuroshio/kafka installs its cheaper encoding and decoding.
-import { kafkajsEncoding } from '@kuroshio/kafka';
+import { kafkajsEncoding, kafkajsPartitioning } from '@kuroshio/kafka';
 import { SERVICE_LOGGER, bootstrapService } from '@kuroshio/service-kit';
 import type { Logger } from '@kuroshio/telemetry';
 import { etlConfigParts } from './config.js';
@@ -13,6 +13,8 @@ const service = await bootstrapService({
   module: (config) => EtlModule.forRoot(config),
 });
 
-if (Object.values(kafkajsEncoding).some((status) => status !== 'installed')) {
-  service.app.get<Logger>(SERVICE_LOGGER).warn({ kafkajsEncoding }, 'kafkajs runs with its own (slower) encoding or decoding: fetches and produce requests cost more CPU');
+if (Object.values(kafkajsEncoding).some((status) => status !== 'installed') || kafkajsPartitioning !== 'installed') {
+  service.app
+    .get<Logger>(SERVICE_LOGGER)
+    .warn({ kafkajsEncoding, kafkajsPartitioning }, 'kafkajs runs with its own (slower) encoding, decoding or partitioning: fetches and produce requests cost more CPU');
 }

@@ -18,6 +18,7 @@ export const inferenceMetrics = {
     buckets: [0.0005, 0.001, 0.002, 0.003, 0.005, 0.0075, 0.01, 0.02, 0.05, 0.1, 0.25, 1],
   }),
   predictions: defineCounter({ name: 'kuroshio_inference_predictions_total', help: 'Instances scored', labelNames: ['model', 'version'] }),
+  featureCallEntities: defineHistogram({ name: 'kuroshio_inference_feature_call_entities', help: 'Entities per GetOnlineFeatures call (coalesced lookups)', buckets: BATCH_BUCKETS }),
   featureLookups: defineCounter({ name: 'kuroshio_inference_feature_lookups_total', help: 'Online feature rows by cache outcome', labelNames: ['outcome'] }),
   logDepth: defineGauge({ name: 'kuroshio_inference_prediction_log_records', help: 'Prediction and exposure records reserved or waiting for Kafka' }),
   logSendFailures: defineCounter({ name: 'kuroshio_inference_prediction_log_send_failures_total', help: 'Failed sends of the prediction log (retried, never dropped)' }),

@@ -66,6 +66,7 @@ export class InferenceRuntime implements OnModuleInit, OnApplicationBootstrap, O
       address: settings.featureStoreAddress,
       ...settings.features,
       onLookup: (outcome, count) => count > 0 && inferenceMetrics.featureLookups.inc({ outcome }, count),
+      onCall: (entities) => inferenceMetrics.featureCallEntities.observe(entities),
     });
     this.#experiments = new GrpcExperimentDirectory(settings.experimentAddress, settings.experiments);
     this.#producer = kafka.producer({ deliveryTimeoutMs: 10_000 });
@@ -75,6 +76,7 @@ export class InferenceRuntime implements OnModuleInit, OnApplicationBootstrap, O
         capacity: settings.predictionLog.bufferRecords,
         sendBatch: settings.predictionLog.sendBatchRecords,
         retryMs: settings.predictionLog.retryMs,
+        lingerMs: settings.predictionLog.lingerMs,
         onDepth: (records) => inferenceMetrics.logDepth.set(records),
         onSendFailed: (error, waiting) => {
           inferenceMetrics.logSendFailures.inc();

@@ -42,7 +42,7 @@ export interface InferenceSettings {
   readonly topics: { readonly predictions: string; readonly exposures: string; readonly aliasChanges: string };
   /** Group id prefix; each process appends its own suffix, so every instance reads the compacted topic from the start. */
   readonly aliasChangesGroupPrefix: string;
-  readonly predictionLog: { readonly bufferRecords: number; readonly sendBatchRecords: number; readonly retryMs: number };
+  readonly predictionLog: { readonly bufferRecords: number; readonly sendBatchRecords: number; readonly retryMs: number; readonly lingerMs: number };
   readonly warehouseSink: { readonly enabled: boolean; readonly groupId: string };
   readonly auth: { readonly mode: AuthMode; readonly apiKeySha256: readonly string[] };
   readonly tls: { readonly certFile: string; readonly keyFile: string; readonly clientCaFile: string } | undefined;
@@ -128,6 +128,8 @@ export function inferenceSettingsConfig() {
       INFERENCE_PREDICTION_LOG_BUFFER: envInt({ min: 1, max: 10_000_000 }).default(100_000),
       INFERENCE_PREDICTION_LOG_BATCH: envInt({ min: 1, max: 100_000 }).default(1_000),
       INFERENCE_PREDICTION_LOG_RETRY_MS: envInt({ min: 10, max: 600_000 }).default(1_000),
+      // How long a send waits for more records when fewer than a batch are waiting: fewer, larger produce requests.
+      INFERENCE_PREDICTION_LOG_LINGER_MS: envInt({ min: 0, max: 1_000 }).default(5),
       INFERENCE_WAREHOUSE_SINK: envBoolean().default(true),
       INFERENCE_WAREHOUSE_GROUP: z.string().regex(GROUP, { error: 'expected a consumer group id' }).default('kuroshio-inference-predictions-sink'),
       INFERENCE_AUTH: z.enum(AUTH_MODES).default('none'),
@@ -160,7 +162,7 @@ export function inferenceSettingsConfig() {
         experiments: { cacheTtlMs: env.INFERENCE_EXPERIMENT_CACHE_TTL_MS, timeoutMs: env.INFERENCE_EXPERIMENT_TIMEOUT_MS },
         topics: { predictions: env.INFERENCE_PREDICTIONS_TOPIC, exposures: env.INFERENCE_EXPOSURES_TOPIC, aliasChanges: env.INFERENCE_ALIAS_CHANGES_TOPIC },
         aliasChangesGroupPrefix: env.INFERENCE_ALIAS_CHANGES_GROUP_PREFIX,
-        predictionLog: { bufferRecords: env.INFERENCE_PREDICTION_LOG_BUFFER, sendBatchRecords: env.INFERENCE_PREDICTION_LOG_BATCH, retryMs: env.INFERENCE_PREDICTION_LOG_RETRY_MS },
+        predictionLog: { bufferRecords: env.INFERENCE_PREDICTION_LOG_BUFFER, sendBatchRecords: env.INFERENCE_PREDICTION_LOG_BATCH, retryMs: env.INFERENCE_PREDICTION_LOG_RETRY_MS, lingerMs: env.INFERENCE_PREDICTION_LOG_LINGER_MS },
         warehouseSink: { enabled: env.INFERENCE_WAREHOUSE_SINK, groupId: env.INFERENCE_WAREHOUSE_GROUP },
         auth: { mode: env.INFERENCE_AUTH, apiKeySha256: env.INFERENCE_API_KEY_SHA256 ?? [] },
         tls:

@@ -1,4 +1,5 @@
-import { createHash } from 'node:crypto';
+import { createHash, hash } from 'node:crypto';
+import { endianness } from 'node:os';
 import { modelInputs } from './model-inputs.js';
 import type { FeatureSpec } from './feature-spec.js';
 import type { Normaliser } from './normaliser.js';
@@ -29,8 +30,12 @@ export function modelInputBlock(spec: FeatureSpec, normaliser: Normaliser, rows:
   return block;
 }
 
+const LITTLE_ENDIAN = endianness() === 'LE';
+
 /** SHA-256 (hex) of a feature vector as the model saw it: its float32 values, little-endian. */
 export function featureVectorHash(vector: Float32Array): string {
+  // Typed arrays use the platform's byte order: on little-endian hosts (x86, ARM) the bytes are already right.
+  if (LITTLE_ENDIAN) return hash('sha256', new Uint8Array(vector.buffer, vector.byteOffset, vector.byteLength), 'hex');
   const bytes = new Uint8Array(vector.length * 4);
   const view = new DataView(bytes.buffer);
   for (let i = 0; i < vector.length; i++) view.setFloat32(i * 4, vector[i] as number, true);

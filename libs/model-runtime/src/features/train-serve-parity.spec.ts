@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
@@ -81,6 +82,18 @@ describe('featureVectorHash', () => {
   it('is the SHA-256 of the little-endian float32 bytes', () => {
     // sha256 of 8 zero bytes.
     expect(featureVectorHash(new Float32Array(2))).toBe('af5570f5a1810b7af78caf4bc70a660f0df51e42baf91d4de5b2328de0e83dfc');
+  });
+
+  it('hashes the little-endian bytes of exactly the given (sub)array', () => {
+    fc.assert(
+      fc.property(fc.array(fc.float(), { minLength: 1, maxLength: 40 }), fc.nat(), (values, from) => {
+        const start = from % values.length;
+        const vector = Float32Array.from(values).subarray(start);
+        const bytes = Buffer.alloc(vector.length * 4);
+        vector.forEach((value, i) => bytes.writeFloatLE(value, i * 4));
+        expect(featureVectorHash(vector)).toBe(createHash('sha256').update(bytes).digest('hex'));
+      }),
+    );
   });
 
   it('changes when any element changes, and only depends on the values', () => {

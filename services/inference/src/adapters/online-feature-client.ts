@@ -16,62 +16,115 @@ export interface OnlineFeatureClientOptions {
   readonly cacheTtlMs: number;
   readonly cacheMaxEntries: number;
   readonly timeoutMs: number;
+  /** GetOnlineFeatures calls in flight per feature set; lookups arriving meanwhile wait and share the next call (default 2). */
+  readonly maxCallsInFlight?: number;
   readonly onLookup?: (outcome: 'hit' | 'miss', count: number) => void;
+  /** Entities per call actually sent (metrics). */
+  readonly onCall?: (entities: number) => void;
 }
 
 type Row = FeatureValue[];
 
+interface Pending {
+  readonly entityId: string;
+  readonly key: string;
+  readonly deadlineMs: number;
+  readonly resolve: (row: Row) => void;
+  readonly reject: (error: unknown) => void;
+}
+
+/** Lookups of one feature set: those waiting for a call, and how many calls are out. */
+interface Lane {
+  readonly columns: readonly FeatureSpecColumn[];
+  readonly waiting: Pending[];
+  calls: number;
+}
+
 /**
  * `FeatureService.GetOnlineFeatures` behind a small LRU cache (a short TTL: online values move
- * with every event) and a per-call timeout within the request's deadline. Concurrent misses for the
- * same entity and feature set share one call. Values that are not PRESENT come back as null (the
- * model imputes them and the response lists them in missing_features).
+ * with every event) and a per-call timeout within the request's deadline. Lookups coalesce: at most
+ * `maxCallsInFlight` calls per feature set are out at once, and the entities asked for meanwhile
+ * go together in the next call (up to 500), so under load one call answers many Predict requests
+ * while a lone request still goes out at once. Concurrent misses for the same entity share one
+ * lookup. Values that are not PRESENT come back as null (the model imputes them and the response
+ * lists them in missing_features).
  */
 export class OnlineFeatureClient implements OnlineFeatureSource {
   readonly #client: grpcJs.features.v1.FeatureServiceClient;
   readonly #cache: LRUCache<string, Row> | undefined;
   readonly #inFlight = new Map<string, Promise<Row>>();
+  readonly #lanes = new Map<string, Lane>();
+  readonly #maxCalls: number;
 
   constructor(private readonly options: OnlineFeatureClientOptions) {
     this.#client = new v1.FeatureServiceClient(options.address, credentials.createInsecure());
     this.#cache = options.cacheTtlMs > 0 ? new LRUCache<string, Row>({ max: options.cacheMaxEntries, ttl: options.cacheTtlMs, ttlAutopurge: false }) : undefined;
+    this.#maxCalls = Math.max(1, options.maxCallsInFlight ?? 2);
   }
 
   async read(entityIds: readonly string[], columns: readonly FeatureSpecColumn[], deadlineMs: number): Promise<FeatureValue[][]> {
     const signature = columns.map((c) => `${c.featureView}:${c.feature}@${c.version}`).join(',');
     const rows = new Array<Row | Promise<Row>>(entityIds.length);
-    const missing: Array<{ at: number; entityId: string; key: string }> = [];
     let hits = 0;
+    let misses = 0;
+    let lane: Lane | undefined;
     entityIds.forEach((entityId, at) => {
       const key = `${signature}\u0000${entityId}`;
-      const cached = this.#cache?.get(key) ?? this.#inFlight.get(key);
-      if (cached !== undefined) {
-        rows[at] = cached;
+      const known = this.#cache?.get(key) ?? this.#inFlight.get(key);
+      if (known !== undefined) {
+        rows[at] = known;
         hits += 1;
-      } else missing.push({ at, entityId, key });
+        return;
+      }
+      misses += 1;
+      lane ??= this.#lane(signature, columns);
+      const waiting = lane.waiting;
+      const row = new Promise<Row>((resolve, reject) => waiting.push({ entityId, key, deadlineMs, resolve, reject }));
+      this.#inFlight.set(key, row);
+      row.then(
+        (value) => {
+          this.#cache?.set(key, value);
+          this.#inFlight.delete(key);
+        },
+        () => this.#inFlight.delete(key),
+      );
+      rows[at] = row;
     });
     this.options.onLookup?.('hit', hits);
-    if (missing.length > 0) {
-      this.options.onLookup?.('miss', missing.length);
-      const unique = [...new Map(missing.map((m) => [m.key, m])).values()];
-      for (let from = 0; from < unique.length; from += CHUNK) {
-        const chunk = unique.slice(from, from + CHUNK);
-        const fetched = this.#fetch(chunk.map((m) => m.entityId), columns, deadlineMs);
-        chunk.forEach((m, k) => {
-          const row = fetched.then((all) => all[k] as Row);
-          this.#inFlight.set(m.key, row);
-          void row.then(
-            (value) => {
-              this.#cache?.set(m.key, value);
-              this.#inFlight.delete(m.key);
-            },
-            () => this.#inFlight.delete(m.key),
-          );
-        });
-      }
-      for (const m of missing) rows[m.at] = this.#inFlight.get(m.key) ?? (this.#cache?.get(m.key) as Row);
-    }
+    if (misses > 0) this.options.onLookup?.('miss', misses);
+    if (lane !== undefined) this.#pump(lane);
     return Promise.all(rows);
+  }
+
+  #lane(signature: string, columns: readonly FeatureSpecColumn[]): Lane {
+    let lane = this.#lanes.get(signature);
+    if (lane === undefined) {
+      lane = { columns, waiting: [], calls: 0 };
+      this.#lanes.set(signature, lane);
+    }
+    return lane;
+  }
+
+  /** Sends what waits, CHUNK entities per call, while the lane has calls to spare. */
+  #pump(lane: Lane): void {
+    while (lane.calls < this.#maxCalls && lane.waiting.length > 0) {
+      const batch = lane.waiting.splice(0, CHUNK);
+      lane.calls += 1;
+      this.options.onCall?.(batch.length);
+      // The call may take as long as its most patient member allows (each request checks its own deadline).
+      const deadlineMs = batch.reduce((latest, pending) => Math.max(latest, pending.deadlineMs), 0);
+      this.#fetch(
+        batch.map((pending) => pending.entityId),
+        lane.columns,
+        deadlineMs,
+      ).then(
+        (all) => batch.forEach((pending, k) => pending.resolve(all[k] ?? [])),
+        (error: unknown) => batch.forEach((pending) => pending.reject(error)),
+      ).finally(() => {
+        lane.calls -= 1;
+        this.#pump(lane);
+      });
+    }
   }
 
   async #fetch(entityIds: string[], columns: readonly FeatureSpecColumn[], deadlineMs: number): Promise<Row[]> {

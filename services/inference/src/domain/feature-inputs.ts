@@ -26,6 +26,27 @@ export function specColumns(spec: FeatureSpec): FeatureSpecColumn[] {
   return spec.text === null ? [...spec.numeric] : [...spec.numeric, spec.text];
 }
 
+interface SpecLayout {
+  readonly columns: readonly FeatureSpecColumn[];
+  /** `view:feature` of each column, in spec order. */
+  readonly names: readonly string[];
+  readonly known: ReadonlySet<string>;
+}
+
+/** Per loaded spec, computed once: PredictBatch checks every row of a batch against it. */
+const layouts = new WeakMap<FeatureSpec, SpecLayout>();
+
+function specLayout(spec: FeatureSpec): SpecLayout {
+  let layout = layouts.get(spec);
+  if (layout === undefined) {
+    const columns = specColumns(spec);
+    const names = columns.map(featureKey);
+    layout = { columns, names, known: new Set(names) };
+    layouts.set(spec, layout);
+  }
+  return layout;
+}
+
 /** One instance's raw model row and the features that had no value (imputed by the normaliser). */
 export interface PreparedRow {
   readonly row: RawModelRow;
@@ -38,15 +59,14 @@ export interface PreparedRow {
  * kind. Every problem of the instance is listed in one INVALID_ARGUMENT.
  */
 export function explicitRow(spec: FeatureSpec, features: Readonly<Record<string, ScalarValueLike | null | undefined>>, where = 'instance'): PreparedRow {
-  const columns = specColumns(spec);
-  const known = new Set(columns.map(featureKey));
+  const { columns, names, known } = specLayout(spec);
   const problems: string[] = [];
   const unknown = Object.keys(features).filter((name) => !known.has(name));
-  if (unknown.length > 0) problems.push(`unknown feature(s) ${list(unknown)} (the model reads ${list([...known])})`);
-  const absent = columns.map(featureKey).filter((name) => !(name in features));
+  if (unknown.length > 0) problems.push(`unknown feature(s) ${list(unknown)} (the model reads ${list(names)})`);
+  const absent = names.filter((name) => !(name in features));
   if (absent.length > 0) problems.push(`feature(s) ${list(absent)} missing: explicit features must cover the model's feature spec (send a value with no member set for "unknown")`);
-  const values = columns.map((column) => {
-    const name = featureKey(column);
+  const values = columns.map((column, c) => {
+    const name = names[c] as string;
     const value = scalarValue(features[name]);
     if (typeof value === 'number' && !Number.isFinite(value)) problems.push(`${name} is ${value}: NaN and infinities are not feature values`);
     const isText = spec.text !== null && column === spec.text;
@@ -60,7 +80,7 @@ export function explicitRow(spec: FeatureSpec, features: Readonly<Record<string,
 
 /** Values read from the online store (null: not present or expired), in spec order. */
 export function onlineRow(spec: FeatureSpec, values: readonly FeatureValue[]): PreparedRow {
-  return toRow(spec, specColumns(spec), values);
+  return toRow(spec, specLayout(spec).columns, values);
 }
 
 function toRow(spec: FeatureSpec, columns: readonly FeatureSpecColumn[], values: readonly FeatureValue[]): PreparedRow {

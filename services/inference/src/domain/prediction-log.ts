@@ -17,6 +17,8 @@ export interface PredictionLogOptions {
   readonly capacity: number;
   readonly sendBatch: number;
   readonly retryMs: number;
+  /** A send of fewer than `sendBatch` records first waits this long for more (default 0: at once). */
+  readonly lingerMs?: number;
   readonly onSendFailed?: (error: unknown, waiting: number) => void;
   readonly onDepth?: (records: number) => void;
 }
@@ -40,6 +42,8 @@ export class PredictionLog {
   #flushing: Promise<void> | undefined;
   #closed = false;
   #wake: (() => void) | undefined;
+  #draining = false;
+  #endLinger: (() => void) | undefined;
 
   constructor(
     private readonly sender: LogSender,
@@ -80,6 +84,8 @@ export class PredictionLog {
   /** Sends what is waiting (bounded by `timeoutMs`), then refuses new reservations. */
   async close(timeoutMs: number): Promise<number> {
     const deadline = Date.now() + timeoutMs;
+    this.#draining = true;
+    this.#endLinger?.();
     while (this.#waiting.length > 0 && Date.now() < deadline) {
       this.#kick();
       await Promise.race([this.#flushing, new Promise((resolve) => setTimeout(resolve, Math.max(0, Math.min(100, deadline - Date.now()))))]);
@@ -100,6 +106,8 @@ export class PredictionLog {
 
   async #flush(): Promise<void> {
     while (this.#waiting.length > 0) {
+      const lingerMs = this.options.lingerMs ?? 0;
+      if (lingerMs > 0 && this.#waiting.length < this.options.sendBatch && !this.#draining) await this.#linger(lingerMs);
       const batch = this.#waiting.slice(0, this.options.sendBatch);
       const byTopic = new Map<string, Array<{ key: string; value: Buffer }>>();
       for (const record of batch) {
@@ -115,13 +123,27 @@ export class PredictionLog {
         // A partly sent batch is sent again whole: duplicates fold in ClickHouse (ReplacingMergeTree).
         this.options.onSendFailed?.(error, this.#waiting.length);
         if (this.#closed) return;
-        await new Promise<void>((resolve) => {
-          const timer = setTimeout(resolve, this.options.retryMs);
-          this.#wake = () => (clearTimeout(timer), resolve());
-        });
-        this.#wake = undefined;
+        await this.#sleep(this.options.retryMs);
         if (this.#closed) return;
       }
     }
+  }
+
+  /** Waits `ms` for more records; close() cuts it short. */
+  async #linger(ms: number): Promise<void> {
+    await new Promise<void>((resolve) => {
+      const timer = setTimeout(resolve, ms);
+      this.#endLinger = () => (clearTimeout(timer), resolve());
+    });
+    this.#endLinger = undefined;
+  }
+
+  /** Waits `ms`, or less if the log closes meanwhile. */
+  async #sleep(ms: number): Promise<void> {
+    await new Promise<void>((resolve) => {
+      const timer = setTimeout(resolve, ms);
+      this.#wake = () => (clearTimeout(timer), resolve());
+    });
+    this.#wake = undefined;
   }
 }

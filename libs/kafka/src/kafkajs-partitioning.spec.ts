@@ -39,7 +39,7 @@ const key = fc.oneof(
 const metadata = fc.integer({ min: 1, max: 24 }).map((count) => Array.from({ length: count }, (_, partitionId) => ({ partitionId, leader: 0 })));
 
 describe('kafkajs partitioning replacements', () => {
-  it('are installed (main.ts loads this module before kafkajs)', () => {
+  it('are installed (kafka-client.ts loads this module before kafkajs)', () => {
     expect(kafkajsPartitioning).toBe('installed');
     expect(require(KAFKAJS_GROUPING_MODULE)).toBe(groupMessagesPerPartition);
   });

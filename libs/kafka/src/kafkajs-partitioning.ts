@@ -14,7 +14,8 @@ import { Module, createRequire } from 'node:module';
  * `Math.imul`, as Java's `Utils.murmur2` does), the same grouping in message order, and kafkajs' own
  * partitioner for messages without a key or with an explicit partition. kafkajs has no option for
  * grouping, so both modules go into the require cache before kafkajs loads them (the same technique
- * as @kuroshio/kafka's kafkajs-encoding): main.ts imports this module first. Each is checked against
+ * as kafkajs-encoding.ts): kafka-client.ts imports this module before kafkajs, so every producer of
+ * the platform (collector, etl, inference, experiment) gets it. Each is checked against
  * kafkajs' own code before it is installed; if kafkajs was already loaded or the files moved in an
  * upgrade, nothing is replaced (slower, equally correct). kafkajs-partitioning.spec.ts holds the
  * equivalence with fast-check.
