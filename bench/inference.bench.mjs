@@ -9,14 +9,17 @@
 //  4. Hot swap under load: 1,000 Predict/s for 12 s while the alias moves from version 1 to 2
 //     half-way through: zero failed requests, and the new version serving at the end.
 // Run under `flock /tmp/kuroshio-bench.lock npm run bench inference` (2 shared cores: one benchmark
-// at a time). Rounds alternate; medians quoted. Installs ghz into .tools/bin if missing.
+// at a time). Rounds alternate; medians quoted. Installs ghz into .tools/bin if missing. Inference
+// runs on its own CPU, ghz and the fixture on the other(s), and online Predict requests are
+// pre-encoded (bench/lib/ghz.mjs says why).
 import { spawn } from 'node:child_process';
-import { existsSync, writeFileSync } from 'node:fs';
+import { writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
+import { fileURLToPath } from 'node:url';
+import { cpuLayout, ensureGhz, ghzRun as runGhz, writeDelimitedRequests } from './lib/ghz.mjs';
 
-const GHZ_VERSION = 'v0.93.0';
 const RATE = 2_000;
 const SECONDS = 15;
 const ROUNDS = 3;
@@ -28,20 +31,12 @@ const GRPC_PORT = 17416;
 
 const median = (values) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)];
 
-/** ghz from the Go module proxy into .tools/bin, once (idempotent: checks the installed version). */
-async function ensureGhz(ctx) {
-  const bin = join(ctx.root, '.tools', 'bin', 'ghz');
-  if (existsSync(bin)) {
-    const { stdout } = await ctx.exec('go', ['version', '-m', bin]).catch(() => ({ stdout: '' }));
-    if (new RegExp(`mod\\s+github.com/bojand/ghz\\s+${GHZ_VERSION}\\s`).test(stdout)) return bin;
-  }
-  ctx.log(`installing ghz ${GHZ_VERSION} (Go module proxy) into .tools/bin`);
-  await ctx.exec('go', ['install', `github.com/bojand/ghz/cmd/ghz@${GHZ_VERSION}`], { env: { GOBIN: join(ctx.root, '.tools', 'bin') }, timeoutMs: 10 * 60_000 });
-  return bin;
-}
+const layout = cpuLayout();
+const ghzRun = (ctx, args, options = {}) => runGhz(ctx, args, { layout, ...options });
 
 function spawnLines(ctx, args, env, name) {
-  const child = spawn(process.execPath, args, { cwd: ctx.root, env: { ...process.env, ...ctx.env, ...env }, stdio: ['pipe', 'pipe', 'pipe'] });
+  const [command, commandArgs] = layout.clientCommand(process.execPath, args);
+  const child = spawn(command, commandArgs, { cwd: ctx.root, env: { ...process.env, ...ctx.env, ...env }, stdio: ['pipe', 'pipe', 'pipe'] });
   let stderr = '';
   child.stderr.on('data', (chunk) => (stderr = (stderr + chunk).slice(-4000)));
   const lines = createInterface({ input: child.stdout });
@@ -76,7 +71,8 @@ async function startInference(ctx, fixture, batching) {
     INFERENCE_MAX_QUEUE_DELAY_MS: '1',
     INFERENCE_MAX_BATCH_INSTANCES: String(BATCH_ROWS),
   };
-  const child = spawn(process.execPath, ['services/inference/dist/main.js'], { cwd: ctx.root, env: { ...process.env, ...ctx.env, ...env }, stdio: ['ignore', 'ignore', 'pipe'] });
+  const [command, args] = layout.serverCommand(process.execPath, ['services/inference/dist/main.js']);
+  const child = spawn(command, args, { cwd: ctx.root, env: { ...process.env, ...ctx.env, ...env }, stdio: ['ignore', 'ignore', 'pipe'] });
   const stopChild = async () => {
     if (child.exitCode !== null) return;
     child.kill('SIGTERM');
@@ -115,19 +111,26 @@ async function startInference(ctx, fixture, batching) {
 const PROTO = ['--proto', 'proto/kuroshio/inference/v1/inference_service.proto', '--import-paths', 'proto'];
 const EXPLICIT = { 'billing:amount_sum_30d': { double_value: 12345 }, 'billing:late_count_90d': { int64_value: 1 }, 'app:logins_count_7d': { int64_value: 5 } };
 
-function predictArgs(fixture, kind, entities = 100_000) {
-  const instance = kind === 'online' ? { entity_id: `cust-{{randomInt 0 ${entities - 1}}}` } : { entity_id: 'cust-{{randomInt 0 1000}}', features: EXPLICIT };
-  const data = JSON.stringify({ model: { model_name: fixture.model, alias: 'champion' }, instance });
+function predictArgs(fixture, kind) {
+  if (kind === 'online') return [...PROTO, '--call', 'kuroshio.inference.v1.InferenceService.Predict', '-B', onlineRequests(fixture), `127.0.0.1:${GRPC_PORT}`];
+  const data = JSON.stringify({ model: { model_name: fixture.model, alias: 'champion' }, instance: { entity_id: 'cust-{{randomInt 0 1000}}', features: EXPLICIT } });
   return [...PROTO, '--call', 'kuroshio.inference.v1.InferenceService.Predict', '-d', data, `127.0.0.1:${GRPC_PORT}`];
 }
 
-async function ghzRun(ctx, args, { allowErrors = false } = {}) {
-  const { stdout } = await ctx.exec(join(ctx.root, '.tools', 'bin', 'ghz'), ['--insecure', '-O', 'json', ...args], { timeoutMs: 5 * 60_000 });
-  const report = JSON.parse(stdout);
-  const at = (p) => (report.latencyDistribution ?? []).find((entry) => entry.percentage === p)?.latency / 1e6;
-  const ok = report.statusCodeDistribution?.OK ?? 0;
-  if (!allowErrors && ok !== report.count) throw new Error(`ghz: ${report.count - ok} of ${report.count} calls failed: ${JSON.stringify(report.errorDistribution)}`);
-  return { p50: at(50), p99: at(99), rps: report.rps, count: report.count, ok, errors: report.errorDistribution ?? {} };
+let onlineRequestsFile;
+/** 10,000 pre-encoded Predict requests, each for one random entity of the fixture's feature store. */
+function onlineRequests(fixture) {
+  if (onlineRequestsFile !== undefined) return onlineRequestsFile;
+  let seed = 4242;
+  const entity = () => (seed = (seed * 1103515245 + 12345) & 0x7fffffff) % fixture.entities;
+  onlineRequestsFile = writeDelimitedRequests(
+    fileURLToPath(new URL('..', import.meta.url)),
+    join(tmpdir(), `inference-bench-predict-${process.pid}.bin`),
+    'kuroshio/inference/v1/inference_service.proto',
+    'kuroshio.inference.v1.PredictRequest',
+    Array.from({ length: 10_000 }, () => ({ model: { model_name: fixture.model, alias: 'champion' }, instance: { entity_id: `cust-${entity()}` } })),
+  );
+  return onlineRequestsFile;
 }
 
 export default async function run(ctx) {
@@ -145,12 +148,12 @@ export default async function run(ctx) {
     // --total, not --duration: ghz cancels the calls in flight when a duration ends ("transport is closing").
     const load = ['--rps', String(RATE), '--concurrency', '50', '--connections', '4', '--total', String(RATE * SECONDS)];
     const health = [...load, '--proto', 'node_modules/grpc-health-check/proto/health/v1/health.proto', '--call', 'grpc.health.v1.Health.Check', '-d', '{"service":""}', `127.0.0.1:${GRPC_PORT}`];
-    await ghzRun(ctx, ['--rps', String(RATE), '--concurrency', '50', '--connections', '4', '--total', String(RATE * 5), ...predictArgs(fixture, 'online')]); // warm-up
+    await ghzRun(ctx, ['--rps', String(RATE), '--concurrency', '50', '--connections', '4', '--total', String(RATE * 5), ...predictArgs(fixture, 'online')], { allowErrors: true }); // warm-up
     const rounds = [];
     for (let round = 0; round < ROUNDS; round += 1) {
-      const predict = await ghzRun(ctx, [...load, ...predictArgs(fixture, 'online')]);
-      const reference = await ghzRun(ctx, health);
-      ctx.log(`round ${round + 1}: Predict (online features) p50 ${predict.p50.toFixed(3)} ms p99 ${predict.p99.toFixed(3)} ms at ${predict.rps.toFixed(0)}/s; Health.Check p50 ${reference.p50.toFixed(3)} p99 ${reference.p99.toFixed(3)} ms`);
+      const predict = await ghzRun(ctx, [...load, ...predictArgs(fixture, 'online')], { serverPid: inference.child.pid });
+      const reference = await ghzRun(ctx, health, { serverPid: inference.child.pid });
+      ctx.log(`round ${round + 1}: Predict (online features) p50 ${predict.p50.toFixed(3)} ms p99 ${predict.p99.toFixed(3)} ms at ${predict.rps.toFixed(0)}/s, ${predict.serverCpuMicrosPerCall.toFixed(0)} µs CPU/call; Health.Check p50 ${reference.p50.toFixed(3)} p99 ${reference.p99.toFixed(3)} ms, ${reference.serverCpuMicrosPerCall.toFixed(0)} µs CPU/call`);
       rounds.push({ predict, reference });
     }
     const metrics = await inference.metrics();
@@ -159,7 +162,7 @@ export default async function run(ctx) {
     const p99 = median(rounds.map((r) => r.predict.p99));
     const p50 = median(rounds.map((r) => r.predict.p50));
     results.push(
-      { name: 'inference/predict-online-p99', unit: 'ms', value: p99, better: 'lower', reference: { name: 'grpc-health-check/p99', value: median(rounds.map((r) => r.reference.p99)) }, params: { rate: RATE, seconds: SECONDS, rounds: ROUNDS, entities: fixture.entities, targetP99Ms: TARGET_P99_MS, meetsTarget: p99 <= TARGET_P99_MS, backend: inference.backend, meanBatchRows: batchSum / batchCount, rounds_detail: rounds } },
+      { name: 'inference/predict-online-p99', unit: 'ms', value: p99, better: 'lower', reference: { name: 'grpc-health-check/p99', value: median(rounds.map((r) => r.reference.p99)) }, params: { rate: RATE, seconds: SECONDS, rounds: ROUNDS, entities: fixture.entities, targetP99Ms: TARGET_P99_MS, meetsTarget: p99 <= TARGET_P99_MS, backend: inference.backend, pinned: layout.pinned, serverCpus: layout.serverCpus, clientCpus: layout.clientCpus, meanBatchRows: batchSum / batchCount, rounds_detail: rounds } },
       { name: 'inference/predict-online-p50', unit: 'ms', value: p50, better: 'lower', reference: { name: 'grpc-health-check/p50', value: median(rounds.map((r) => r.reference.p50)) }, params: { rate: RATE } },
     );
 
@@ -169,9 +172,9 @@ export default async function run(ctx) {
     const batchArgs = ['--concurrency', '2', '--connections', '2', '--total', '400', ...batchCall];
     await ghzRun(ctx, ['--concurrency', '2', '--connections', '2', '--total', '100', ...batchCall]);
     const batchRounds = [];
-    for (let round = 0; round < ROUNDS; round += 1) batchRounds.push(await ghzRun(ctx, batchArgs));
+    for (let round = 0; round < ROUNDS; round += 1) batchRounds.push(await ghzRun(ctx, batchArgs, { serverPid: inference.child.pid }));
     const rowsPerSecond = median(batchRounds.map((r) => r.rps * BATCH_ROWS));
-    ctx.log(`PredictBatch: ${rowsPerSecond.toFixed(0)} rows/s (${BATCH_ROWS} rows per call)`);
+    ctx.log(`PredictBatch: ${rowsPerSecond.toFixed(0)} rows/s (${BATCH_ROWS} rows per call), ${median(batchRounds.map((r) => r.serverCpuMicrosPerCall / BATCH_ROWS)).toFixed(1)} µs server CPU/row`);
     results.push({ name: 'inference/predict-batch-rows-per-sec', unit: 'rows/s', value: rowsPerSecond, better: 'higher', reference: null, params: { rowsPerCall: BATCH_ROWS, model: 'mlp 3-64-32-1', targetRowsPerSecond: TARGET_BATCH_ROWS, meetsTarget: rowsPerSecond >= TARGET_BATCH_ROWS, rounds_detail: batchRounds } });
 
     const closed = ['--concurrency', '64', '--connections', '4', '--total', '20000', ...predictArgs(fixture, 'explicit')];
