@@ -1,11 +1,11 @@
 import { randomBytes } from 'node:crypto';
-import { existsSync, mkdtempSync } from 'node:fs';
+import { existsSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { loadConfig } from '@kuroshio/config';
 import { describe, expect, it } from 'vitest';
 import { resolvePiiKey } from '../../services/etl/src/pii-key.js';
-import { SERVICES, VALUE_SETS, componentOf, ofKind, readRepoFile, render, type Manifest, type ValueSet } from './chart-render.js';
+import { SERVICES, VALUE_SETS, componentOf, ofKind, readRepoFile, render, template, type Manifest, type ValueSet } from './chart-render.js';
 import { podEnvironment } from './pod-env.js';
 import { serviceSchema, servicePorts, variablesRead } from './service-config.js';
 
@@ -84,6 +84,42 @@ describe('collector sources from values', () => {
     const env = podEnvironment(manifests, deployment, mkdtempSync(join(tmpdir(), 'kuroshio-sources-')), externalFile);
     const config = loadConfig(await serviceSchema('collector'), env) as { collector: { sources: { tenant: string; id: string; writeKeySha256: string }[] } };
     expect(config.collector.sources.map((s) => [s.tenant, s.id, s.writeKeySha256])).toEqual([['bank-a', 'bank-a-app', hash]]);
+  });
+});
+
+describe('trainer retraining policies from values', () => {
+  it('are a file the trainer loads and checks, with the schedule', async () => {
+    const directory = mkdtempSync(join(tmpdir(), 'kuroshio-retraining-'));
+    const values = join(directory, 'values.yaml');
+    writeFileSync(
+      values,
+      [
+        'services:',
+        '  trainer:',
+        '    retraining:',
+        '      intervalMs: 3600000',
+        '      policies:',
+        '        - modelName: bad-debt',
+        '          training: { trainingSet: export-1, modelFamily: MODEL_FAMILY_LOGISTIC_REGRESSION }',
+        '          triggers: { maxChampionAge: 30d }',
+        '          experiment:',
+        '            metrics: [{ key: paid_30d, kind: METRIC_KIND_CONVERSION, event: Carrier Billing Payment, role: METRIC_ROLE_PRIMARY }]',
+        '',
+      ].join('\n'),
+    );
+    const { manifests } = render([values]);
+    const deployment = ofKind(manifests, 'Deployment').find((d: Manifest) => componentOf(d) === 'trainer')!;
+    const env = podEnvironment(manifests, deployment, mkdtempSync(join(tmpdir(), 'kuroshio-trainer-')), externalFile);
+    expect(env['TRAINER_RETRAINING_INTERVAL_MS']).toBe('3600000');
+    const config = loadConfig(await serviceSchema('trainer'), env) as { retraining: { policies: { modelName: string; triggers: { maxChampionAgeMs: number } }[]; intervalMs: number } };
+    expect(config.retraining.intervalMs).toBe(3_600_000);
+    expect(config.retraining.policies.map((p) => [p.modelName, p.triggers.maxChampionAgeMs])).toEqual([['bad-debt', 30 * 86_400_000]]);
+  });
+
+  it('refuses a schedule without policies', () => {
+    const result = template([], ['services.trainer.retraining.intervalMs=60000']);
+    expect(result.status).not.toBe(0);
+    expect(result.stderr).toContain('services.trainer.retraining.intervalMs schedules retraining: it needs services.trainer.retraining.policies');
   });
 });
 

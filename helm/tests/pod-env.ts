@@ -59,6 +59,21 @@ export function podEnvironment(manifests: readonly Manifest[], deployment: Manif
   }
   for (const mount of container.volumeMounts ?? []) {
     const volume = pod.volumes.find((v: Manifest) => v['name'] === mount.name);
+    if (volume?.configMap) {
+      // A ConfigMap the chart renders (e.g. the trainer's retraining policies): its data as files.
+      const map = named(manifests, 'ConfigMap', volume.configMap.name);
+      if (!map) throw new Error(`volume ${mount.name} names ConfigMap ${volume.configMap.name}, which the chart does not render`);
+      const items: Array<{ key: string; path: string }> = volume.configMap.items ?? [];
+      for (const item of items) {
+        const copy = join(fileRoot, mount.mountPath, item.path);
+        mkdirSync(dirname(copy), { recursive: true });
+        writeFileSync(copy, String(map['data'][item.key]));
+      }
+      for (const [key, value] of Object.entries(env)) {
+        if (value.startsWith(`${mount.mountPath}/`)) env[key] = join(fileRoot, value);
+      }
+      continue;
+    }
     if (!volume?.secret) continue;
     const secret = named(manifests, 'Secret', volume.secret.secretName);
     for (const item of volume.secret.items ?? []) {

@@ -50,6 +50,17 @@ service's real config schema with this environment.
 {{- if eq $name "etl" }}
 {{- $_ := set $env "ETL_PII_KEY_FILE" (printf "/etc/kuroshio/etl/%s" $svc.piiKey.key) }}
 {{- end }}
+{{- if eq $name "trainer" }}
+{{- if and $svc.retraining.intervalMs (not $svc.retraining.policies) }}
+{{- fail "services.trainer.retraining.intervalMs schedules retraining: it needs services.trainer.retraining.policies" }}
+{{- end }}
+{{- if $svc.retraining.policies }}
+{{- $_ := set $env "TRAINER_RETRAINING_POLICIES_FILE" "/etc/kuroshio/trainer/retraining-policies.yaml" }}
+{{- end }}
+{{- if $svc.retraining.intervalMs }}
+{{- $_ := set $env "TRAINER_RETRAINING_INTERVAL_MS" (int64 $svc.retraining.intervalMs | toString) }}
+{{- end }}
+{{- end }}
 {{- if $root.Values.tls.caBundle.existingSecret }}
 {{- $_ := set $env "NODE_EXTRA_CA_CERTS" (printf "/etc/kuroshio/tls/%s" $root.Values.tls.caBundle.key) }}
 {{- end }}

@@ -10,7 +10,7 @@ helm/tests checks this table against the code.
 collector:      { httpPort: 7001, grpcPort: 7101, uses: [kafka], calls: {}, scalable: true }
 etl:            { httpPort: 7002, uses: [kafka, clickhouse, s3], calls: {}, scalable: true }
 feature-store:  { httpPort: 7003, grpcPort: 7103, uses: [kafka, clickhouse, s3], calls: {}, scalable: true }
-trainer:        { httpPort: 7004, grpcPort: 7104, uses: [clickhouse, s3], calls: { feature-store: TRAINER_FEATURE_STORE_ADDRESS, model-registry: TRAINER_MODEL_REGISTRY_ADDRESS } }
+trainer:        { httpPort: 7004, grpcPort: 7104, uses: [clickhouse, s3], calls: { feature-store: TRAINER_FEATURE_STORE_ADDRESS, model-registry: TRAINER_MODEL_REGISTRY_ADDRESS, experiment: TRAINER_EXPERIMENT_ADDRESS } }
 model-registry: { httpPort: 7005, grpcPort: 7105, uses: [kafka, clickhouse, s3], calls: {}, singleWriter: true }
 inference:      { httpPort: 7006, grpcPort: 7106, uses: [kafka, clickhouse, s3], calls: { model-registry: INFERENCE_MODEL_REGISTRY_ADDRESS, feature-store: INFERENCE_FEATURE_STORE_ADDRESS, experiment: INFERENCE_EXPERIMENT_ADDRESS }, scalable: true }
 experiment:     { httpPort: 7007, grpcPort: 7107, uses: [kafka, clickhouse], calls: {}, singleWriter: true }

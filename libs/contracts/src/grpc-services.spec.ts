@@ -23,6 +23,7 @@ const NEST_METHODS = {
     getTrainingJob: true,
     listTrainingJobs: true,
     cancelTrainingJob: true,
+    runRetrainingCycle: true,
   } satisfies Record<keyof grpcNest.trainer.v1.TrainerServiceController, true>,
   'model-registry': {
     createModel: true,

@@ -38,6 +38,15 @@ export {
 } from './moments.js';
 export { benjaminiHochberg, holmBonferroni } from './multiple-testing.js';
 export { type MeanEstimate, type RelativeLift, relativeLift, relativeLiftOfMeans } from './relative-lift.js';
+export {
+  DEFAULT_PSI_EMPTY_BIN_SHARE,
+  DEFAULT_PSI_THRESHOLD,
+  type Histogram,
+  type PopulationStability,
+  histogram,
+  populationStabilityIndex,
+  quantileCutPoints,
+} from './population-stability.js';
 export { DEFAULT_SRM_THRESHOLD, type SampleRatioMismatch, sampleRatioMismatch } from './sample-ratio-mismatch.js';
 export { StatsError, type StatsErrorCode } from './stats-error.js';
 export { type ConversionCounts, type ProportionComparison, twoProportionZTest } from './two-proportion-z-test.js';

@@ -11,6 +11,7 @@ import { TrainingJobQueue } from './jobs/training-job-queue.js';
 import { trainingPipeline } from './jobs/training-pipeline.js';
 import { TrainerMetrics } from './metrics/trainer-metrics.js';
 import { ModelRegistryClient } from './registry/model-registry-client.js';
+import { retrainingProviders } from './retraining/retraining.providers.js';
 import { TensorflowBackend } from './tfjs/tensorflow-backend.js';
 import { FeatureStoreExporter } from './training-set/feature-store-exports.js';
 import { TRAINER_SETTINGS } from './trainer-tokens.js';
@@ -69,6 +70,7 @@ export class TrainerModule {
             ),
         },
         TrainerShutdown,
+        ...retrainingProviders(config),
       ],
     };
   }

@@ -25,11 +25,13 @@ export class ContractClient {
     this.client = new Constructor(address, credentials.createInsecure());
   }
 
-  call<Request, Reply>(method: string, request: Request): Promise<Reply> {
+  /** `extraMetadata`, e.g. `x-kuroshio-reason`, is sent next to the actor (ASCII values only). */
+  call<Request, Reply>(method: string, request: Request, extraMetadata: Readonly<Record<string, string>> = {}): Promise<Reply> {
     const fn = (this.client as unknown as Record<string, UnaryMethod | undefined>)[method];
     if (fn === undefined) return Promise.reject(new Error(`no RPC ${method}`));
     const metadata = new Metadata();
     metadata.set('x-kuroshio-actor', this.actor);
+    for (const [key, value] of Object.entries(extraMetadata)) metadata.set(key, value);
     return new Promise<Reply>((resolve, reject) => {
       fn.call(this.client, request, metadata, { deadline: new Date(Date.now() + this.deadlineMs) }, (error, reply) =>
         error === null ? resolve(reply as Reply) : reject(error),

@@ -4,6 +4,8 @@ import { grpcNest } from '@kuroshio/contracts';
 import { DomainError } from '@kuroshio/service-kit';
 import { TrainingJobQueue } from '../jobs/training-job-queue.js';
 import type { JobState } from '../jobs/training-job.js';
+import { protoRetrainingRun } from '../retraining/retraining-proto.js';
+import { RetrainingService } from '../retraining/retraining-service.js';
 import { jobStateFromProto, protoTrainingJob } from './training-job-proto.js';
 import { trainingPlanFromSpec } from './training-spec-mapping.js';
 
@@ -13,7 +15,10 @@ type Req<K extends keyof grpcNest.trainer.v1.TrainerServiceController> = Paramet
 @Controller()
 @grpcNest.trainer.v1.TrainerServiceControllerMethods()
 export class TrainerGrpcController implements grpcNest.trainer.v1.TrainerServiceController {
-  constructor(private readonly queue: TrainingJobQueue) {}
+  constructor(
+    private readonly queue: TrainingJobQueue,
+    private readonly retraining: RetrainingService,
+  ) {}
 
   submitTrainingJob(request: Req<'submitTrainingJob'>, metadata?: Metadata): grpcNest.trainer.v1.SubmitTrainingJobResponse {
     const plan = trainingPlanFromSpec(request.spec);
@@ -37,6 +42,11 @@ export class TrainerGrpcController implements grpcNest.trainer.v1.TrainerService
 
   cancelTrainingJob(request: Req<'cancelTrainingJob'>): grpcNest.trainer.v1.CancelTrainingJobResponse {
     return { job: protoTrainingJob(this.queue.cancel(request.jobId, request.reason)) };
+  }
+
+  async runRetrainingCycle(request: Req<'runRetrainingCycle'>): Promise<grpcNest.trainer.v1.RunRetrainingCycleResponse> {
+    const run = await this.retraining.runCycle(request.modelName, request.policy);
+    return { run: protoRetrainingRun(run) };
   }
 }
 

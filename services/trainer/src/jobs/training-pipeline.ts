@@ -6,6 +6,7 @@ import { capturedArtifacts } from '@kuroshio/model-runtime';
 import { quantizeArtifacts, type QuantizationDtype } from '../artifacts/weight-quantization.js';
 import { evaluateScores, metricDeltas } from '../evaluation/evaluate-scores.js';
 import { predictScores } from '../model/training-loop.js';
+import { driftReference, type DriftReference } from '../retraining/drift-reference.js';
 import type { ModelRegistryPort } from '../registry/model-registry-client.js';
 import { exportTrainingSet, type TrainingSetExporter } from '../training-set/feature-store-exports.js';
 import { loadTrainingSet, trainingSetReference, type LoadedTrainingSet } from '../training-set/training-set-loader.js';
@@ -94,7 +95,9 @@ export function trainingPipeline(deps: PipelineDependencies): RunJob {
         trainingJobId: job.jobId,
       };
       const params = versionParams(plan, trainingSet, fitted);
-      const artifacts = await uploadArtifacts(deps, job, fitted, full, copies, { lineage, params });
+      // Binned once here so that drift checks later need neither the training set nor the model.
+      const reference = driftReference(table, fitted.columns.numeric, fitted.dataset.split.train, fitted.testScores);
+      const artifacts = await uploadArtifacts(deps, job, fitted, full, copies, { lineage, params, driftReference: reference });
       checkpoint();
 
       let modelVersion = 0;
@@ -180,7 +183,7 @@ async function uploadArtifacts(
   fitted: FittedModel,
   full: tf.io.ModelArtifacts,
   copies: readonly QuantisedCopy[],
-  header: { lineage: JobLineage; params: Record<string, unknown> },
+  header: { lineage: JobLineage; params: Record<string, unknown>; driftReference: DriftReference },
 ): Promise<StoredArtifact[]> {
   const writer = new JobArtifactWriter(deps.store, deps.buckets.models, jobArtifactPrefix(job.plan.modelName, job.jobId));
   await writer.writeModel('MODEL', full, { weights_bytes: weightBytes(full) });
@@ -195,6 +198,7 @@ async function uploadArtifacts(
     metrics: finite(fitted.evaluation.metrics),
     calibration: fitted.evaluation.calibration,
     params: header.params,
+    driftReference: header.driftReference,
   });
   return [...writer.written];
 }
