@@ -37,7 +37,8 @@ interface KafkajsEncoder {
 }
 type KafkajsEncoderClass = (new (initialSize?: number) => KafkajsEncoder) & { nextPowerOfTwo(value: number): number };
 
-function cacheExports(path: string, exports: unknown): void {
+/** Puts `exports` into the require cache as the module at `path` (before kafkajs requires it). */
+export function cacheExports(path: string, exports: unknown): void {
   const cached = new Module(path);
   cached.filename = path;
   cached.loaded = true;

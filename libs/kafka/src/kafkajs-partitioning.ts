@@ -1,4 +1,5 @@
-import { Module, createRequire } from 'node:module';
+import { createRequire } from 'node:module';
+import { cacheExports } from './kafkajs-encoding.js';
 
 /**
  * Linear-time partitioning for kafkajs' producer, the largest cost left in a coalesced send once
@@ -115,14 +116,6 @@ function defaultPartitioner(ownFactory: PartitionerFactory): () => Partitioner {
 }
 
 const SAMPLE_KEYS: readonly Key[] = ['', 'a', 'ab', 'abc', 'abcd', 'cust-42', 'anon-ä-日本-🙂', 'x'.repeat(400), Buffer.from([0, 255, 128, 7, 9]), 'y'.repeat(1500)];
-
-function cacheExports(path: string, exports: unknown): void {
-  const cached = new Module(path);
-  cached.filename = path;
-  cached.loaded = true;
-  cached.exports = exports;
-  require.cache[path] = cached;
-}
 
 function install(): PartitioningStatus {
   let grouping: string;
