@@ -98,7 +98,12 @@ export async function readLake(prefix: string): Promise<LakeContents> {
 }
 
 export async function removeLakePrefix(prefix: string): Promise<void> {
-  const { client, bucket } = lakeClient();
+  await removeObjectPrefix(stackEndpoints().s3.buckets.lake, prefix);
+}
+
+/** Removes every object under `prefix` of `bucket` (lake or models) on the stack's S3 server. */
+export async function removeObjectPrefix(bucket: string, prefix: string): Promise<void> {
+  const { client } = lakeClient();
   const keys = await listKeys(client, bucket, prefix);
   if (keys.length > 0) await client.removeObjects(bucket, keys);
 }

@@ -15,7 +15,8 @@ function kafka(): Kafka {
   return new Kafka({ clientId: 'kuroshio-e2e', brokers: [...stackEndpoints().kafka.brokers], logLevel: logLevel.NOTHING });
 }
 
-async function withAdmin<T>(use: (admin: Admin) => Promise<T>): Promise<T> {
+/** A connected kafkajs admin for `use`, disconnected after. */
+export async function withKafkaAdmin<T>(use: (admin: Admin) => Promise<T>): Promise<T> {
   const admin = kafka().admin();
   await admin.connect();
   try {
@@ -27,7 +28,7 @@ async function withAdmin<T>(use: (admin: Admin) => Promise<T>): Promise<T> {
 
 /** The next offset each partition will write: where a reader that wants only new records starts. */
 export function topicEnd(topic: string): Promise<PartitionOffsets> {
-  return withAdmin(async (admin) => new Map((await admin.fetchTopicOffsets(topic)).map((p) => [p.partition, p.offset])));
+  return withKafkaAdmin(async (admin) => new Map((await admin.fetchTopicOffsets(topic)).map((p) => [p.partition, p.offset])));
 }
 
 /**
@@ -35,11 +36,11 @@ export function topicEnd(topic: string): Promise<PartitionOffsets> {
  * `fromBeginning` starts there instead of replaying a shared topic's whole history.
  */
 export function positionGroup(groupId: string, topic: string, offsets: PartitionOffsets): Promise<void> {
-  return withAdmin((admin) => admin.setOffsets({ groupId, topic, partitions: [...offsets].map(([partition, offset]) => ({ partition, offset })) }));
+  return withKafkaAdmin((admin) => admin.setOffsets({ groupId, topic, partitions: [...offsets].map(([partition, offset]) => ({ partition, offset })) }));
 }
 
 export function deleteGroup(groupId: string): Promise<void> {
-  return withAdmin((admin) => admin.deleteGroups([groupId])).then(() => undefined);
+  return withKafkaAdmin((admin) => admin.deleteGroups([groupId])).then(() => undefined);
 }
 
 /** Every record in [from, to) of each partition, read by a throw-away group. */
@@ -74,7 +75,7 @@ export async function readTopicRange(topic: string, from: PartitionOffsets, to: 
     await Promise.race([finished, timedOut]).finally(() => clearTimeout(timer));
   } finally {
     await consumer.disconnect();
-    await withAdmin((admin) => admin.deleteGroups([groupId])).catch(() => undefined);
+    await withKafkaAdmin((admin) => admin.deleteGroups([groupId])).catch(() => undefined);
   }
   return records;
 }

@@ -4,11 +4,11 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
-import { stackEndpoints, uniqueName, waitFor } from '@kuroshio/testing';
-import { Kafka, logLevel, type Admin } from 'kafkajs';
-import { Client } from 'minio';
+import { stackEndpoints, uniqueName } from '@kuroshio/testing';
+import { removeObjectPrefix } from './ingest-lake.js';
+import { withKafkaAdmin } from './ingest-topics.js';
 import { dropDatabase } from './ingest-warehouse.js';
-import { startService, waitForHttp, type ServiceProcess } from './service-process.js';
+import { startServices } from './service-process.js';
 
 // What continuous retraining talks to, as built processes on a port block of their own (176xx HTTP,
 // 177xx gRPC): model registry, experiment service, feature store (this run's feature view, its own
@@ -57,7 +57,7 @@ export async function startRetrainingPlatform(files: RetrainingPlatformFiles): P
   const policiesFile = join(directory, 'policies.yaml');
   await writeFile(policiesFile, files.policies);
   await promisify(execFile)(process.execPath, ['libs/clickhouse/dist/cli/migrate.js'], { cwd: repoRoot, env: { ...process.env, CLICKHOUSE_DATABASE: database } });
-  await withAdmin((admin) =>
+  await withKafkaAdmin((admin) =>
     admin.createTopics({
       waitForLeaders: true,
       topics: [
@@ -85,12 +85,11 @@ export async function startRetrainingPlatform(files: RetrainingPlatformFiles): P
       TRAINER_TFJS_BACKEND: 'wasm',
     },
   };
-  const services: ServiceProcess[] = (Object.keys(PORTS) as ServiceName[]).map((service) => startService(service, env[service]));
-  const logs = () => services.map((service) => `--- ${service.name}\n${service.output().slice(-3000)}`).join('\n');
+  const group = startServices(env);
   const { buckets } = stackEndpoints().s3;
   const cleanUp = async () => {
-    await removePrefix(buckets.lake, `feature-store/online-snapshots/${groups[1]}/`).catch(() => undefined);
-    await withAdmin(async (admin) => {
+    await removeObjectPrefix(buckets.lake, `feature-store/online-snapshots/${groups[1]}/`).catch(() => undefined);
+    await withKafkaAdmin(async (admin) => {
       await admin.deleteTopics({ topics: Object.values(topics) }).catch(() => undefined);
       await admin.deleteGroups(groups).catch(() => undefined);
     }).catch(() => undefined);
@@ -98,49 +97,24 @@ export async function startRetrainingPlatform(files: RetrainingPlatformFiles): P
     await rm(directory, { recursive: true, force: true });
   };
   try {
-    await Promise.all(
-      services.map(async (service) => {
-        const port = PORTS[service.name as ServiceName].http;
-        await waitForHttp(`http://127.0.0.1:${port}/healthz`, service, 60_000);
-        await waitFor(async () => (await fetch(`http://127.0.0.1:${port}/readyz`)).status === 200, { timeoutMs: 120_000, description: `${service.name} ready: ${service.output().slice(-2000)}` });
-      }),
-    );
+    await group.ready();
   } catch (error) {
-    await Promise.all(services.map((service) => service.stop()));
+    await group.stop();
     await cleanUp();
-    throw new Error(`${(error as Error).message}\n${logs()}`, { cause: error });
+    throw error;
   }
 
   return {
     slug,
     database,
     onlineTopic: topics.online,
-    logs,
+    logs: () => group.logs(),
     stop: async (prefixes) => {
-      const codes = Object.fromEntries(await Promise.all(services.map(async (service) => [service.name, await service.stop()] as const)));
-      for (const prefix of prefixes.lake) await removePrefix(buckets.lake, prefix).catch(() => undefined);
-      for (const prefix of prefixes.models) await removePrefix(buckets.models, prefix).catch(() => undefined);
+      const codes = await group.stop();
+      for (const prefix of prefixes.lake) await removeObjectPrefix(buckets.lake, prefix).catch(() => undefined);
+      for (const prefix of prefixes.models) await removeObjectPrefix(buckets.models, prefix).catch(() => undefined);
       await cleanUp();
       return codes;
     },
   };
-}
-
-async function withAdmin<T>(use: (admin: Admin) => Promise<T>): Promise<T> {
-  const admin = new Kafka({ clientId: 'kuroshio-e2e-retraining', brokers: [...stackEndpoints().kafka.brokers], logLevel: logLevel.NOTHING }).admin();
-  await admin.connect();
-  try {
-    return await use(admin);
-  } finally {
-    await admin.disconnect();
-  }
-}
-
-async function removePrefix(bucket: string, prefix: string): Promise<void> {
-  const { endpoint, accessKey, secretKey, region } = stackEndpoints().s3;
-  const url = new URL(endpoint);
-  const client = new Client({ endPoint: url.hostname, port: Number(url.port || 80), useSSL: false, accessKey, secretKey: secretKey.reveal(), region, pathStyle: true });
-  const keys: string[] = [];
-  for await (const item of client.listObjectsV2(bucket, prefix, true)) if (item.name) keys.push(item.name);
-  if (keys.length > 0) await client.removeObjects(bucket, keys);
 }

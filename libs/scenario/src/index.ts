@@ -1,9 +1,15 @@
 export { LOCAL_PLATFORM, type PlatformEndpoints } from './platform-endpoints.js';
 export { GrpcIngestSender, sendLineWebhook, sendSegmentBatch, type SendOutcome } from './collector-senders.js';
 export { ingestEvents, ingestPathOf, type IngestPath, type IngestReport } from './ingest-step.js';
-export { countLanded, waitForWarehouse } from './warehouse-arrival.js';
+export { countLanded, openWarehouse, waitForExposures, waitForWarehouse } from './warehouse-arrival.js';
 export { recordedProgress, terminalProgress, type Progress, type ProgressTask } from './progress.js';
 export { runScenario, SCALES, BAD_DEBT_FEATURES, type ScenarioOptions, type ScenarioReport, type ScenarioScale } from './run-scenario.js';
 export { trainModel, unpaidChargeLabel, type FeatureSelection, type TrainedVersion, type TrainingRequest } from './training-step.js';
 export { promoteVersion, type AuditLine } from './promotion-step.js';
+export { championChallengerKey, collectionsMetrics, modelExperiment, startExperiment, type ModelArm, type ModelExperimentPlan } from './experiment-step.js';
+export { serveScores, type ServedScore, type ServingReport, type ServingRequest, type VariantServing } from './serving-step.js';
+export { plantOutcomes, sendOutcomes, type ExposedCustomer, type OutcomePlan, type PlantedOutcomes, type PlantedVariant, type PlantingOptions } from './outcome-step.js';
+export { experimentLinks, fetchResults, summariseResults } from './analysis-step.js';
+export { runModelExperiment, type ExperimentReport, type ModelExperimentRun } from './model-experiment.js';
+export { DEFAULT_OUTCOMES, runChallengerStage, type ChallengerExperimentOptions, type ChallengerStageReport } from './challenger-stage.js';
 export { SCENARIO_ACTOR } from './grpc-unary.js';

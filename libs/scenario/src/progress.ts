@@ -32,12 +32,15 @@ export function terminalProgress(stream: NodeJS.WriteStream = process.stdout): P
   };
 }
 
-/** Keeps every line, for tests. */
+/** Keeps every line (with each task's seconds), for tests. */
 export function recordedProgress(): Progress & { readonly lines: string[] } {
   const lines: string[] = [];
   return {
     lines,
     note: (line) => lines.push(line),
-    task: (title) => ({ update: () => undefined, done: (summary) => lines.push(`${title}: ${summary}`) }),
+    task: (title) => {
+      const started = Date.now();
+      return { update: () => undefined, done: (summary) => lines.push(`${title}: ${summary} (${((Date.now() - started) / 1000).toFixed(1)} s)`) };
+    },
   };
 }

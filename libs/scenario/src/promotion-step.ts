@@ -13,11 +13,12 @@ export interface AuditLine {
   readonly reason: string;
 }
 
-/** Points `alias` at `version` (the registry records who and why) and returns the model's audit trail. */
+/** Points `alias` at `version` (the registry records who and why) and returns (and unless `showAudit` is false prints) the model's audit trail. */
 export async function promoteVersion(
   endpoints: PlatformEndpoints,
   move: { modelName: string; alias: string; version: number; reason: string },
   progress: Progress,
+  showAudit = true,
 ): Promise<AuditLine[]> {
   const { AuditAction } = grpcJs.registry.v1;
   const client = new grpcJs.registry.v1.ModelRegistryClient(endpoints.registryGrpc, credentials.createInsecure());
@@ -34,8 +35,8 @@ export async function promoteVersion(
       alias: event.alias,
       reason: event.reason,
     }));
-    progress.note(`  ✓ ${move.modelName} v${move.version} is now "${move.alias}"; audit log:`);
-    for (const line of lines) progress.note(`      ${line.time}  ${line.actor.padEnd(14)} ${line.action.padEnd(18)} v${line.version} ${line.alias} ${line.reason}`);
+    progress.note(`  ✓ ${move.modelName} v${move.version} is now "${move.alias}"${showAudit ? '; audit log:' : ''}`);
+    if (showAudit) for (const line of lines) progress.note(`      ${line.time}  ${line.actor.padEnd(14)} ${line.action.padEnd(18)} v${line.version} ${line.alias} ${line.reason}`);
     return lines;
   } finally {
     client.close();

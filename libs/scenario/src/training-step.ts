@@ -21,6 +21,8 @@ export interface TrainingRequest {
   readonly family: 'mlp' | 'logistic-regression';
   readonly seed: number;
   readonly description: string;
+  /** Caps the epochs (the family's default otherwise): tests train quickly, the demo trains fully. */
+  readonly epochs?: number;
 }
 
 export interface TrainedVersion {
@@ -28,6 +30,8 @@ export interface TrainedVersion {
   readonly version: number;
   readonly metrics: Readonly<Record<string, number>>;
   readonly trainingSetExportId: string;
+  /** The labelled charges' time range it was trained on. */
+  readonly window: { readonly start: Date; readonly end: Date };
 }
 
 /**
@@ -71,6 +75,7 @@ export async function trainModel(endpoints: PlatformEndpoints, request: Training
         description: request.description,
         decisionThreshold: 0.5,
         quantizations: [grpcJs.trainer.v1.Quantization.QUANTIZATION_UINT8],
+        ...(request.epochs === undefined ? {} : { hyperparameters: { epochs: request.epochs } }),
       },
       }),
     );
@@ -86,7 +91,7 @@ export async function trainModel(endpoints: PlatformEndpoints, request: Training
         if (job.state !== JobState.JOB_STATE_SUCCEEDED || job.result === undefined) throw new Error(`training job ${jobId} ended ${JobState[job.state]}: ${job.errorMessage}`);
         const metrics = job.result.metrics;
         task.done(`version ${job.result.modelVersion}, test ROC AUC ${formatMetric(metrics['test_roc_auc'] ?? metrics['roc_auc'])}`);
-        return { jobId, version: job.result.modelVersion, metrics, trainingSetExportId: job.result.trainingSetExportId };
+        return { jobId, version: job.result.modelVersion, metrics, trainingSetExportId: job.result.trainingSetExportId, window: { start: request.start, end: request.end } };
       }
       if (Date.now() > deadline) throw new Error(`training job ${jobId} did not finish within ${timeoutMs / 1000} s`);
       await new Promise((resolve) => setTimeout(resolve, 1_000));
