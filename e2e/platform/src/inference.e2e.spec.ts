@@ -1,5 +1,4 @@
 import { execFile } from 'node:child_process';
-import { createHash } from 'node:crypto';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import { credentials, Metadata, type ServiceError } from '@grpc/grpc-js';
@@ -10,6 +9,7 @@ import { Kafka, logLevel } from 'kafkajs';
 import { Client } from 'minio';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { dropDatabase, warehouseRows } from './ingest-warehouse.js';
+import { LOGISTIC_VERSION_KEYS, storeLogisticVersion } from './logistic-model.js';
 import { startService, waitForHttp, type ServiceProcess } from './service-process.js';
 
 // The built model-registry and inference as processes: two tfjs versions saved to S3 in the trainer's
@@ -55,27 +55,13 @@ function call<T>(invoke: (metadata: Metadata, callback: (error: ServiceError | n
   return new Promise((resolve, reject) => invoke(metadata, (error, response) => (error ? reject(error) : resolve(response))));
 }
 
-async function put(key: string, body: Buffer) {
-  await s3.putObject(bucket, key, body, body.length);
-  return { sha256: createHash('sha256').update(body).digest('hex'), sizeBytes: body.length };
-}
-
 /** A logistic model over two normalised features, saved as the trainer saves one: model/, feature-spec/, normalizer/. */
-async function storeVersion(job: string, weights: [number, number], bias: number) {
-  const layer = tf.layers.dense({ units: 1, inputShape: [2], activation: 'sigmoid', name: 'score', weights: [tf.tensor2d([[weights[0]], [weights[1]]]), tf.tensor1d([bias])] });
-  const net = tf.sequential({ layers: [layer] });
-  let artifacts: tf.io.ModelArtifacts | undefined;
-  await net.save(tf.io.withSaveHandler(async (a) => ((artifacts = a), { modelArtifactsInfo: tf.io.getModelArtifactsInfoForJSON(a) })));
-  const weightBytes = Buffer.from(tf.io.CompositeArrayBuffer.join(artifacts!.weightData!));
-  const modelJson = Buffer.from(JSON.stringify({ modelTopology: artifacts!.modelTopology, format: 'layers-model', generatedBy: 'e2e', convertedBy: null, weightsManifest: [{ paths: ['weights.bin'], weights: artifacts!.weightSpecs }] }));
-  const root = `${prefix}/${job}`;
-  const normaliser = { kind: 'standard-score', version: 1, columns: [{ column: 'billing__amount_sum_30d', mean: 10_000, std: 5_000, missingIndicator: false }, { column: 'app__logins_count_7d', mean: 4, std: 2, missingIndicator: false }], width: 2 };
-  const spec = { version: 1, family: 'logistic_regression', inputWidth: 2, label: { column: 'label', positive: 1 }, numeric: FEATURES.map((f) => ({ column: `${f.featureView}__${f.feature}`, ...f, version: 1, valueType: 'double' })), text: null, layout: 'e2e' };
-  return [
-    { kind: registryV1.ArtifactKind.ARTIFACT_KIND_MODEL, uri: `s3://${bucket}/${root}/model/`, files: [{ path: 'model.json', ...(await put(`${root}/model/model.json`, modelJson)) }, { path: 'weights.bin', ...(await put(`${root}/model/weights.bin`, weightBytes)) }] },
-    { kind: registryV1.ArtifactKind.ARTIFACT_KIND_FEATURE_SPEC, uri: `s3://${bucket}/${root}/feature-spec/`, files: [{ path: 'feature-spec.json', ...(await put(`${root}/feature-spec/feature-spec.json`, Buffer.from(JSON.stringify(spec)))) }] },
-    { kind: registryV1.ArtifactKind.ARTIFACT_KIND_NORMALIZER, uri: `s3://${bucket}/${root}/normalizer/`, files: [{ path: 'normalizer.json', ...(await put(`${root}/normalizer/normalizer.json`, Buffer.from(JSON.stringify(normaliser)))) }] },
+function storeVersion(job: string, weights: [number, number], bias: number) {
+  const inputs = [
+    { ...FEATURES[0]!, mean: 10_000, std: 5_000 },
+    { ...FEATURES[1]!, mean: 4, std: 2 },
   ];
+  return storeLogisticVersion(s3, bucket, `${prefix}/${job}`, inputs, weights, bias);
 }
 
 function predict(requestId: string): Promise<grpcJs.inference.v1.PredictResponse> {
@@ -140,7 +126,7 @@ afterAll(async () => {
   await admin.deleteTopics({ topics: Object.values(topics) }).catch(() => undefined);
   await admin.disconnect();
   for (const job of ['job-1', 'job-2']) {
-    for (const key of ['model/model.json', 'model/weights.bin', 'feature-spec/feature-spec.json', 'normalizer/normalizer.json']) await s3.removeObject(bucket, `${prefix}/${job}/${key}`).catch(() => undefined);
+    for (const key of LOGISTIC_VERSION_KEYS) await s3.removeObject(bucket, `${prefix}/${job}/${key}`).catch(() => undefined);
   }
 });
 

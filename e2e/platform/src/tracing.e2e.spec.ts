@@ -1,73 +1,23 @@
-import { createServer, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { waitFor } from '@kuroshio/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { basicAuth, removeRunData, startIngestRun, type IngestRun } from './ingest-run.js';
 import { warehouseRows } from './ingest-warehouse.js';
-
-interface ExportedSpan {
-  readonly service: string;
-  readonly traceId: string;
-  readonly spanId: string;
-  readonly parentSpanId: string;
-  readonly name: string;
-  readonly attributes: Record<string, unknown>;
-}
-
-interface OtlpAttribute {
-  key: string;
-  value: Record<string, unknown>;
-}
-
-// OTLP/JSON carries ids as hex; accept base64 too, as some exporters send it.
-const hex = (id: unknown) => (typeof id === 'string' && /^[0-9a-f]*$/.test(id) ? id : Buffer.from(String(id ?? ''), 'base64').toString('hex'));
-const attributesOf = (list: OtlpAttribute[] = []) => Object.fromEntries(list.map(({ key, value }) => [key, Object.values(value)[0]]));
-
-/** A minimal OTLP/HTTP (JSON) trace receiver, the way an OpenTelemetry Collector would receive spans. */
-function otlpReceiver(spans: ExportedSpan[]): Server {
-  return createServer((request, response) => {
-    const chunks: Buffer[] = [];
-    request.on('data', (chunk: Buffer) => chunks.push(chunk));
-    request.on('end', () => {
-      const body = JSON.parse(Buffer.concat(chunks).toString('utf8')) as {
-        resourceSpans?: Array<{ resource?: { attributes?: OtlpAttribute[] }; scopeSpans?: Array<{ spans?: Array<Record<string, unknown>> }> }>;
-      };
-      for (const resourceSpans of body.resourceSpans ?? []) {
-        const service = String(attributesOf(resourceSpans.resource?.attributes)['service.name'] ?? '');
-        for (const scope of resourceSpans.scopeSpans ?? []) {
-          for (const span of scope.spans ?? []) {
-            spans.push({
-              service,
-              traceId: hex(span['traceId']),
-              spanId: hex(span['spanId']),
-              parentSpanId: hex(span['parentSpanId']),
-              name: String(span['name']),
-              attributes: attributesOf(span['attributes'] as OtlpAttribute[]),
-            });
-          }
-        }
-      }
-      response.writeHead(200, { 'content-type': 'application/json' }).end('{}');
-    });
-  });
-}
+import { startOtlpReceiver, type OtlpReceiver } from './otlp-receiver.js';
 
 describe('one trace from the collector request through Kafka to the ETL and its sinks', () => {
-  const spans: ExportedSpan[] = [];
-  const receiver = otlpReceiver(spans);
+  let receiver: OtlpReceiver;
   let run: IngestRun;
   const messageId = `trace-${Date.now()}-${Math.random().toString(16).slice(2)}`;
 
   beforeAll(async () => {
-    await new Promise<void>((resolve) => receiver.listen(0, '127.0.0.1', resolve));
-    const { port } = receiver.address() as AddressInfo;
-    run = await startIngestRun({ OTEL_EXPORTER_OTLP_ENDPOINT: `http://127.0.0.1:${port}` });
+    receiver = await startOtlpReceiver();
+    run = await startIngestRun({ OTEL_EXPORTER_OTLP_ENDPOINT: receiver.endpoint });
   });
 
   afterAll(async () => {
     await run?.stop();
     if (run) await removeRunData(run);
-    receiver.close();
+    receiver?.close();
   });
 
   it('links the ingest request, the ETL batch and every sink write by trace id and parentage', async () => {
@@ -83,6 +33,7 @@ describe('one trace from the collector request through Kafka to the ETL and its 
     });
 
     // Spans are exported in batches (every few seconds); wait for the ETL's sink spans of this trace.
+    const { spans } = receiver;
     const ingest = await waitFor(() => spans.find((span) => span.service === 'collector' && span.name === 'ingest http' && span.attributes['kuroshio.source'] === run.sources.web), {
       timeoutMs: 30_000,
       description: 'the collector request span',

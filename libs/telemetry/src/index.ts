@@ -8,3 +8,5 @@ export { withSpan } from './spans.js';
 export { defineCounter, defineGauge, defineHistogram, metricsRegistry, startProcessMetrics } from './metrics-registry.js';
 export { InMemorySpanExporter } from '@opentelemetry/sdk-trace';
 export { SpanKind, type Context } from '@opentelemetry/api';
+export { grpcServerTracing, type GrpcServerTracingOptions } from './grpc/grpc-server-tracing.js';
+export { grpcClientTracing, tracedClientOptions } from './grpc/grpc-client-tracing.js';

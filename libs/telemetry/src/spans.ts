@@ -1,6 +1,7 @@
 import { SpanKind, SpanStatusCode, context, trace, type Attributes, type Context, type Span } from '@opentelemetry/api';
 
-const tracer = () => trace.getTracer('kuroshio');
+/** Looked up per span: after `startTracing` stops and starts again, a cached tracer would be stale. */
+export const tracer = () => trace.getTracer('kuroshio');
 
 /**
  * Runs `fn` inside a new active span (child of `parentCtx`, else of the active context), records an

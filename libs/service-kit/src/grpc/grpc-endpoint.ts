@@ -1,6 +1,7 @@
 import type { Server, ServerCredentials } from '@grpc/grpc-js';
 import type { PackageDefinition } from '@grpc/proto-loader';
 import { ServerGrpc, type GrpcOptions } from '@nestjs/microservices';
+import { grpcServerTracing } from '@kuroshio/telemetry';
 import type { DrainStep } from '../http/draining-fastify-adapter.js';
 import type { GrpcHealthStatus } from './grpc-health-status.js';
 import { addStandardServices } from './grpc-standard-services.js';
@@ -18,7 +19,14 @@ export interface GrpcServiceOptions {
   readonly credentials?: ServerCredentials;
 }
 
-/** The gRPC side of a service: Nest's transport, plus health, reflection and a drain step. */
+/** Probes and tooling, called every few seconds: no span for them. */
+const UNTRACED_SERVICES = ['grpc.health.v1.Health', 'grpc.reflection.v1.ServerReflection', 'grpc.reflection.v1alpha.ServerReflection'];
+
+/**
+ * The gRPC side of a service: Nest's transport, plus health, reflection, a drain step and a
+ * server span per call (a grpc-js interceptor, below Nest: it sees the caller's metadata and the
+ * status the call really ends with, after the error filters, for unary and streaming calls alike).
+ */
 export class GrpcEndpoint {
   readonly strategy: ServerGrpc;
   #server: Server | undefined;
@@ -33,6 +41,8 @@ export class GrpcEndpoint {
       loader: { ...options.loader, includeDirs: [...(options.includeDirs ?? [])] },
       // tryShutdown: in-flight calls finish; the drain step bounds how long that may take.
       gracefulShutdown: true,
+      // Nest hands channelOptions to `new grpc.Server(...)`, whose ServerOptions take interceptors.
+      channelOptions: { interceptors: [grpcServerTracing({ untracedServices: UNTRACED_SERVICES })] },
       ...(options.credentials === undefined ? {} : { credentials: options.credentials }),
       onLoadPackageDefinition: (definition: PackageDefinition, server: Server) => {
         this.#server = server;

@@ -1,5 +1,6 @@
 import { credentials, status } from '@grpc/grpc-js';
 import { grpcJs } from '@kuroshio/contracts';
+import { tracedClientOptions } from '@kuroshio/telemetry';
 import type { ExperimentDirectory, ExperimentRouting } from '../domain/experiment-routing.js';
 import { unavailable } from '../domain/inference-errors.js';
 import { isServiceError, unary } from './grpc-unary.js';
@@ -48,7 +49,7 @@ export class GrpcExperimentDirectory implements ExperimentDirectory {
     address: string,
     private readonly options: { readonly cacheTtlMs: number; readonly timeoutMs: number; readonly maxEntries?: number },
   ) {
-    this.#client = new v1.ExperimentServiceClient(address, credentials.createInsecure());
+    this.#client = new v1.ExperimentServiceClient(address, credentials.createInsecure(), tracedClientOptions());
   }
 
   async get(key: string): Promise<ExperimentRouting | undefined> {

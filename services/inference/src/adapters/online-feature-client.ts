@@ -1,6 +1,8 @@
 import { credentials, status } from '@grpc/grpc-js';
+import { context as otelContext, type Context } from '@opentelemetry/api';
 import { grpcJs } from '@kuroshio/contracts';
 import type { FeatureSpecColumn } from '@kuroshio/model-runtime';
+import { tracedClientOptions } from '@kuroshio/telemetry';
 import { LRUCache } from 'lru-cache';
 import { scalarValue, type FeatureValue } from '../domain/feature-inputs.js';
 import { inferenceError, unavailable } from '../domain/inference-errors.js';
@@ -29,6 +31,8 @@ interface Pending {
   readonly entityId: string;
   readonly key: string;
   readonly deadlineMs: number;
+  /** The asking request's trace context: a shared call is traced under the first request in it. */
+  readonly traceContext: Context;
   readonly resolve: (row: Row) => void;
   readonly reject: (error: unknown) => void;
 }
@@ -57,7 +61,7 @@ export class OnlineFeatureClient implements OnlineFeatureSource {
   readonly #maxCalls: number;
 
   constructor(private readonly options: OnlineFeatureClientOptions) {
-    this.#client = new v1.FeatureServiceClient(options.address, credentials.createInsecure());
+    this.#client = new v1.FeatureServiceClient(options.address, credentials.createInsecure(), tracedClientOptions());
     this.#cache = options.cacheTtlMs > 0 ? new LRUCache<string, Row>({ max: options.cacheMaxEntries, ttl: options.cacheTtlMs, ttlAutopurge: false }) : undefined;
     this.#maxCalls = Math.max(1, options.maxCallsInFlight ?? 2);
   }
@@ -68,6 +72,7 @@ export class OnlineFeatureClient implements OnlineFeatureSource {
     let hits = 0;
     let misses = 0;
     let lane: Lane | undefined;
+    const traceContext = otelContext.active();
     entityIds.forEach((entityId, at) => {
       const key = `${signature}\u0000${entityId}`;
       const known = this.#cache?.get(key) ?? this.#inFlight.get(key);
@@ -79,7 +84,7 @@ export class OnlineFeatureClient implements OnlineFeatureSource {
       misses += 1;
       lane ??= this.#lane(signature, columns);
       const waiting = lane.waiting;
-      const row = new Promise<Row>((resolve, reject) => waiting.push({ entityId, key, deadlineMs, resolve, reject }));
+      const row = new Promise<Row>((resolve, reject) => waiting.push({ entityId, key, deadlineMs, traceContext, resolve, reject }));
       this.#inFlight.set(key, row);
       row.then(
         (value) => {
@@ -113,11 +118,8 @@ export class OnlineFeatureClient implements OnlineFeatureSource {
       this.options.onCall?.(batch.length);
       // The call may take as long as its most patient member allows (each request checks its own deadline).
       const deadlineMs = batch.reduce((latest, pending) => Math.max(latest, pending.deadlineMs), 0);
-      this.#fetch(
-        batch.map((pending) => pending.entityId),
-        lane.columns,
-        deadlineMs,
-      ).then(
+      // A call started when an earlier one finishes would otherwise carry that earlier request's trace.
+      otelContext.with((batch[0] as Pending).traceContext, () => this.#fetch(batch.map((pending) => pending.entityId), lane.columns, deadlineMs)).then(
         (all) => batch.forEach((pending, k) => pending.resolve(all[k] ?? [])),
         (error: unknown) => batch.forEach((pending) => pending.reject(error)),
       ).finally(() => {

@@ -1,5 +1,6 @@
 import { credentials, status } from '@grpc/grpc-js';
 import { grpcJs } from '@kuroshio/contracts';
+import { tracedClientOptions } from '@kuroshio/telemetry';
 import { inferenceError, notFound, unavailable } from '../domain/inference-errors.js';
 import type { ModelRegistryPort, VersionArtifacts } from '../domain/serving-model.js';
 import { isServiceError, unary } from './grpc-unary.js';
@@ -22,7 +23,7 @@ export class GrpcModelRegistry implements ModelRegistryPort {
     address: string,
     private readonly timeoutMs: number,
   ) {
-    this.#client = new v1.ModelRegistryClient(address, credentials.createInsecure());
+    this.#client = new v1.ModelRegistryClient(address, credentials.createInsecure(), tracedClientOptions());
   }
 
   async getVersion(modelName: string, selector: { alias: string } | { version: number }): Promise<VersionArtifacts> {

@@ -7,9 +7,10 @@ import type { Logger } from '@kuroshio/telemetry';
 import { catchError, from, map, mergeMap, of, throwError, type Observable } from 'rxjs';
 import { inferenceError, invalidArgument } from '../domain/inference-errors.js';
 import { modelTargetOf } from '../domain/model-selector.js';
-import type { InstanceInput, PredictionOutput, Predictor } from '../domain/predictor.js';
+import type { InstanceInput, PredictionInput, PredictionOutput, Predictor } from '../domain/predictor.js';
 import { inferenceMetrics } from '../inference-metrics.js';
 import { CALLER_AUTHENTICATION, PREDICTOR, type CallerAuthentication } from '../inference-tokens.js';
+import { tracedPrediction } from './prediction-span.js';
 
 type PredictRequest = grpcNest.inference.v1.PredictRequest;
 type PredictResponse = grpcNest.inference.v1.PredictResponse;
@@ -49,7 +50,7 @@ export class InferenceGrpcController {
   async predictBatch(request: PredictBatchRequest, metadata: Metadata, call: ServerUnaryCall<unknown, unknown>): Promise<PredictBatchResponse> {
     return this.#observed('PredictBatch', async () => {
       this.authenticate(metadata);
-      const result = await this.predictor.predict({
+      const result = await this.#predict({
         target: modelTargetOf(request.model),
         instances: request.instances.map(instanceInput),
         requestId: request.requestId,
@@ -88,7 +89,7 @@ export class InferenceGrpcController {
 
   async #predictOne(request: PredictRequest, deadlineMs: number): Promise<{ requestId: string; prediction: grpcNest.inference.v1.Prediction }> {
     if (request.instance === null || request.instance === undefined) throw invalidArgument('no_instances', 'instance is required');
-    const result = await this.predictor.predict({
+    const result = await this.#predict({
       target: modelTargetOf(request.model),
       instances: [instanceInput(request.instance)],
       requestId: request.requestId,
@@ -97,6 +98,10 @@ export class InferenceGrpcController {
       batch: false,
     });
     return { requestId: result.requestId, prediction: predictionProto(result.predictions[0] as PredictionOutput) };
+  }
+
+  #predict(input: PredictionInput): ReturnType<Predictor['predict']> {
+    return tracedPrediction(input, () => this.predictor.predict(input));
   }
 
   async #observed<T>(method: string, work: () => Promise<T>): Promise<T> {

@@ -1,13 +1,14 @@
 import { credentials, loadPackageDefinition, Metadata, type Client, type GrpcObject, type ServiceClientConstructor, type ServiceError } from '@grpc/grpc-js';
 import { loadSync } from '@grpc/proto-loader';
 import { GRPC_LOADER_OPTIONS, GRPC_SERVICES, type GrpcServiceName } from '@kuroshio/contracts';
+import { tracedClientOptions } from '@kuroshio/telemetry';
 
 type UnaryMethod = (request: unknown, metadata: Metadata, options: { deadline: Date }, callback: (error: ServiceError | null, reply: unknown) => void) => void;
 
 /**
  * A gRPC client of another Kuroshio service, loaded from the same protos with the same loader options
  * as the NestJS servers, so requests and replies have the `grpcNest` shapes (enums by name, unset
- * messages null). Every call carries `x-kuroshio-actor`.
+ * messages null). Every call carries `x-kuroshio-actor` and the trace context (a CLIENT span per call).
  */
 export class ContractClient {
   private readonly client: Client;
@@ -22,7 +23,7 @@ export class ContractClient {
     const definition = loadSync(contract.protoPath, { ...GRPC_LOADER_OPTIONS, includeDirs: contract.includeDirs });
     const loaded = loadPackageDefinition(definition);
     const Constructor = contract.fullName.split('.').reduce<unknown>((node, part) => (node as GrpcObject)[part], loaded) as ServiceClientConstructor;
-    this.client = new Constructor(address, credentials.createInsecure());
+    this.client = new Constructor(address, credentials.createInsecure(), tracedClientOptions());
   }
 
   /** `extraMetadata`, e.g. `x-kuroshio-reason`, is sent next to the actor (ASCII values only). */
