@@ -79,7 +79,8 @@ export class EventIngestor {
         });
       },
       otelContext.active(),
-      SpanKind.SERVER,
+      // gRPC calls already have the service kit's server span (this one is its child); an HTTP request has only this one.
+      request.transport === 'grpc' ? SpanKind.INTERNAL : SpanKind.SERVER,
     );
   }
 
