@@ -1,13 +1,18 @@
 // Experiment analysis over 10,000,000 exposures: the service's own code (services/experiment/dist:
-// the one sufficient-statistics query, aggregated in ClickHouse, then @kuroshio/stats) against
-// ClickHouse 18.16, beside a reference in the same run: a plain count() scan of the same rows.
+// ClickHouseAnalysis — the one sufficient-statistics query over first_exposures and events, then
+// @kuroshio/stats) against ClickHouse 18.16, beside a reference in the same run: a plain count() scan.
 //
 // 1. A fresh database (migrated) gets EXP_BENCH_UNITS exposures (10% of units exposed twice, so the
-//    first-exposure step has work), ~12% conversions with an amount, pre-exposure payments for the
-//    CUPED covariate and support calls — generated inside ClickHouse with numbers(), not through Kafka.
+//    first-exposure step has work; the first_exposures view fills as they land), ~12% conversions with
+//    an amount, pre-exposure payments for the CUPED covariate and support calls — generated inside
+//    ClickHouse with numbers(), not through Kafka. `events` is then merged (OPTIMIZE FINAL): every
+//    month is settled, so the analysis reads it without FINAL, as it reads history in production.
 // 2. Rounds alternate: reference `SELECT count() ... WHERE experiment_key = k AND exposed_at_ms < t`,
 //    then the full analysis of three metrics (conversion, revenue with CUPED, count) with the daily
 //    cumulative lift. Median seconds over the rounds; target <= 3 s for 10M exposures.
+// 3. Once, the query this one replaced (same statistics required), for a before/after under the same load.
+// 4. Once more after a replayed event lands in every month (a level-0 part each): every month is read
+//    FINAL, the worst case (params.unsettled_analysis_seconds); the results must not change.
 // Needs the stack and built code (npx tsc -b services/experiment). Run under the bench lock:
 //   flock /tmp/kuroshio-bench.lock npm run bench experiment-analysis
 import { randomBytes } from 'node:crypto';
@@ -27,13 +32,14 @@ export default async function run(ctx) {
   if (!existsSync(join(ctx.root, 'services/experiment/dist/adapters/clickhouse-analysis.js'))) {
     throw new Error('build the experiment service first: npx tsc -b services/experiment');
   }
-  const [{ ClickHouseClient, sql, ident }, { Secret }, { createLogger }, { ClickHouseAnalysis }, { computeResults }, { checkExperimentInput }] = await Promise.all([
+  const [{ ClickHouseClient, sql, ident }, { Secret }, { createLogger }, { ClickHouseAnalysis, statisticsRows }, { computeResults }, { checkExperimentInput }, { referenceStatisticsSql }] = await Promise.all([
     dist('libs/clickhouse/dist/index.js'),
     dist('libs/config/dist/index.js'),
     dist('libs/telemetry/dist/index.js'),
     dist('services/experiment/dist/adapters/clickhouse-analysis.js'),
     dist('services/experiment/dist/analysis/experiment-results.js'),
     dist('services/experiment/dist/domain/experiment-input.js'),
+    dist('services/experiment/dist/testing/reference-statistics-sql.js'),
   ]);
   const logger = createLogger({ service: 'experiment-bench', level: 'warn' });
   const database = `bench_exp_${Date.now().toString(36)}${randomBytes(3).toString('hex')}`;
@@ -84,19 +90,36 @@ export default async function run(ctx) {
     const counts = await clickhouse.query(sql`SELECT (SELECT count() FROM exposures) AS exposures, (SELECT count() FROM events) AS events`);
     log(`generated in ${((performance.now() - generated) / 1000).toFixed(1)} s: ${JSON.stringify(counts[0])}`);
 
+    const query = { experimentKey: KEY, asOfMs, variants: spec.variants.map((v) => v.key), metrics: spec.metrics };
     const reference = [];
     const analysisSeconds = [];
     let last;
+    let lastRows;
     for (let round = 0; round < ROUNDS; round++) {
       let started = performance.now();
       await clickhouse.query(sql`SELECT count() AS n FROM exposures WHERE experiment_key = ${KEY} AND exposed_at_ms < ${asOfMs}`);
       reference.push((performance.now() - started) / 1000);
       started = performance.now();
-      const rows = await analysis.statistics({ experimentKey: KEY, asOfMs, variants: spec.variants.map((v) => v.key), metrics: spec.metrics });
+      const rows = await analysis.statistics(query);
+      lastRows = rows;
       last = computeResults(spec, rows, { alpha: 0.05, correction: 'holm', disableCuped: false, includeCumulative: true, srmThreshold: 0.001, asOfMs, computedAtMs: Date.now(), windowStartMs: startMs });
       analysisSeconds.push((performance.now() - started) / 1000);
       log(`round ${round + 1}: count() ${reference.at(-1).toFixed(3)} s, analysis ${analysisSeconds.at(-1).toFixed(3)} s`);
     }
+    // The query this one replaced (raw exposures ANY LEFT JOIN events, all FINAL), once, same data and load.
+    const previousStarted = performance.now();
+    const previousRows = statisticsRows(query, await clickhouse.query(referenceStatisticsSql(query)));
+    const previousSeconds = (performance.now() - previousStarted) / 1000;
+    if (JSON.stringify(previousRows) !== JSON.stringify(lastRows)) throw new Error('the previous query gives other statistics');
+    log(`previous query (before first_exposures): ${previousSeconds.toFixed(3)} s, same statistics`);
+    // A replay of one existing event per month: a second part in each, so none is settled any more.
+    await clickhouse.command(sql`
+      INSERT INTO events SELECT * FROM events WHERE message_id IN (SELECT any(message_id) FROM events GROUP BY toYYYYMM(event_time))`);
+    const unsettledStarted = performance.now();
+    const unsettledRows = await analysis.statistics(query);
+    const unsettledSeconds = (performance.now() - unsettledStarted) / 1000;
+    if (JSON.stringify(unsettledRows) !== JSON.stringify(lastRows) || unsettledRows.length === 0) throw new Error('the FINAL read changed the statistics');
+    log(`every month unsettled (read FINAL): analysis ${unsettledSeconds.toFixed(3)} s`);
     const units = last.sampleRatio.allocations.reduce((sum, a) => sum + a.units, 0);
     if (units !== UNITS) throw new Error(`analysis counted ${units} units of ${UNITS}`);
     const paid = last.metrics[0].comparisons[0];
@@ -112,8 +135,10 @@ export default async function run(ctx) {
       load_avg_1m_at_start: loadAtStart,
       target_seconds: 3,
       analysis_seconds_per_round: analysisSeconds,
+      unsettled_analysis_seconds: unsettledSeconds,
+      previous_query_seconds: previousSeconds,
       reference_seconds_per_round: reference,
-      note: 'wall-clock seconds, median over rounds; reference is a plain count() over the same exposures in the same run',
+      note: 'wall-clock seconds, median over rounds; reference is a plain count() over the same exposures in the same run; events merged (settled months, read without FINAL); unsettled_analysis_seconds: one analysis after a replay in every month (all read FINAL); previous_query_seconds: the query before first_exposures (testing/reference-statistics-sql.ts), once, same statistics',
     };
     return [
       { name: 'experiment-analysis/seconds-10m-exposures', unit: 's', value: median(analysisSeconds), better: 'lower', reference: { name: 'clickhouse-count-scan/seconds', value: median(reference) }, params },

@@ -1,6 +1,7 @@
-import type { ClickHouseClient } from '@kuroshio/clickhouse';
+import { sql, type ClickHouseClient } from '@kuroshio/clickhouse';
 import { analystViewSql } from '../analysis/analyst-view-sql.js';
 import type { StatisticsSource } from '../analysis/experiment-analysis.js';
+import { settledMonths, stillSettled, type EventsPart, type SettledMonths } from '../analysis/settled-event-months.js';
 import { sufficientStatisticsSql, type StatisticsQuery } from '../analysis/sufficient-statistics-sql.js';
 import type { StatisticsRow } from '../analysis/variant-sums.js';
 import type { ExperimentSpec } from '../domain/experiment-definition.js';
@@ -15,28 +16,49 @@ const numeric = (value: unknown): number => {
   return n;
 };
 
+/** The statistics query's result rows (JSONEachRow) as the analysis reads them. */
+export function statisticsRows(query: StatisticsQuery, rows: readonly Record<string, unknown>[]): StatisticsRow[] {
+  return rows.map((row) => ({
+    // Position in query.variants, from 1; 0 is a variant the definition does not have.
+    variant: query.variants[numeric(row['variant']) - 1] ?? '',
+    day: numeric(row['day']),
+    units: numeric(row['n']),
+    metrics: query.metrics.map((_metric, i) => ({
+      sum: numeric(row[`s${i}`]),
+      sumOfSquares: numeric(row[`q${i}`]),
+      sumX: numeric(row[`x${i}s`]),
+      sumOfSquaresX: numeric(row[`xx${i}`]),
+      sumOfProducts: numeric(row[`xy${i}`]),
+    })),
+  }));
+}
+
 /** The analysis's ClickHouse side: the sufficient-statistics query and the analyst views. */
 export class ClickHouseAnalysis implements StatisticsSource, AnalystViews {
   constructor(private readonly client: Client) {}
 
+  /**
+   * Reads the months of `events` that hold no replayed duplicate without FINAL. Whether the read
+   * saw exactly the parts that made them settled is checked afterwards (parts never come back, so
+   * the same part before and after means the read held it); if an insert or merge touched one in
+   * between, the query runs again with FINAL everywhere, as before.
+   */
   async statistics(query: StatisticsQuery): Promise<StatisticsRow[]> {
-    const rows = await this.client.query<Record<string, unknown>>(sufficientStatisticsSql(query));
-    return rows.map((row) => ({
-      // Position in query.variants, from 1; 0 is a variant the definition does not have.
-      variant: query.variants[numeric(row['variant']) - 1] ?? '',
-      day: numeric(row['day']),
-      units: numeric(row['n']),
-      metrics: query.metrics.map((_metric, i) => ({
-        sum: numeric(row[`s${i}`]),
-        sumOfSquares: numeric(row[`q${i}`]),
-        sumX: numeric(row[`x${i}s`]),
-        sumOfSquaresX: numeric(row[`xx${i}`]),
-        sumOfProducts: numeric(row[`xy${i}`]),
-      })),
-    }));
+    const settled = await this.settledEventMonths();
+    const rows = await this.client.query<Record<string, unknown>>(sufficientStatisticsSql(query, { settledMonths: [...settled.keys()] }));
+    const exact = settled.size === 0 || stillSettled(settled, await this.settledEventMonths());
+    const checked = exact ? rows : await this.client.query<Record<string, unknown>>(sufficientStatisticsSql(query));
+    return statisticsRows(query, checked);
   }
 
   async ensure(spec: ExperimentSpec): Promise<void> {
     await this.client.command(analystViewSql(this.client.database, spec));
+  }
+
+  private async settledEventMonths(): Promise<SettledMonths> {
+    const parts = await this.client.query<{ partition: string; name: string; level: number | string }>(sql`
+      SELECT partition, name, level FROM system.parts
+      WHERE database = ${this.client.database} AND table = 'events' AND active`);
+    return settledMonths(parts.map((part): EventsPart => ({ partition: part.partition, name: part.name, level: Number(part.level) })));
   }
 }

@@ -1,5 +1,6 @@
 import { ident, joinSql, sql, type Sql, filtersSql, numberAt } from '@kuroshio/clickhouse';
 import type { MetricSpec } from '../domain/experiment-definition.js';
+import { inMonthsSql, outsideMonthsSql } from './settled-event-months.js';
 
 export const DAY_MS = 86_400_000;
 
@@ -12,6 +13,16 @@ export interface StatisticsQuery {
   readonly metrics: readonly MetricSpec[];
 }
 
+/** How to read `events`: the months (YYYYMM) known to hold no replayed duplicate are read without FINAL. */
+export interface EventsRead {
+  readonly settledMonths: readonly number[];
+}
+
+// A unit's first exposure packed as exposed_at_ms * 256 + variant position: one min() picks the
+// earliest exposure and, on a tie, the lowest position. exposed_at_ms < 2^48 (year 10889) fits.
+const VARIANT_SLOTS = 256;
+const NOT_EXPOSED = 18446744073709551615n;
+
 /**
  * One query for every metric of an experiment, aggregated in ClickHouse down to sufficient
  * statistics per (variant, day of first exposure): units `n`, and per metric i the sums
@@ -19,68 +30,90 @@ export interface StatisticsQuery {
  * the unit's value in the metric window after its first exposure and x the same metric over the
  * lookback before it. Totals are the sums over days; the daily rows give the cumulative lift.
  *
- * Shape (runs on 18.16 and current servers): the first exposure per unit (argMin variant, min time)
- * ANY LEFT JOIN the unit's matching events as parallel arrays (time, a bit mask of the metrics the
- * event counts for, one value array per summed property); the per-unit values are then array
- * folds against the unit's first exposure, so no per-unit row ever leaves ClickHouse. A unit
- * without events gets empty arrays (join defaults), i.e. 0 for every metric. Units are grouped and
- * joined by cityHash64 of their id and variants by their position: 8-byte and 1-byte keys instead
- * of strings keep 10M units within a query's memory (a collision of two unit ids among 10M has a
- * probability of ~3e-6, and would merge two units' values). Events are read FINAL: a replayed event
- * must not count twice. Every value is escaped by `sql`; column aliases come from metric
- * positions, never from metric names.
+ * Shape (decision 0020; runs on 18.16 and current servers): ONE GROUP BY unit over the union of the
+ * unit's first-exposure rows (table `first_exposures`, kept by a materialised view) and its
+ * matching events — no join, each unit hashed once. Per unit it keeps min(first exposure packed with
+ * the variant position) and the events as parallel arrays (time, a bit mask of the metrics the
+ * event counts for, one value array per summed property); the metric values are array folds against
+ * the first exposure. Units with events but no exposure before `asOfMs` are dropped; units without
+ * events get empty arrays, i.e. 0. Units are keyed by cityHash64 of their id (events by
+ * cityHash64(customer_id)): a collision of two ids among 10M units has a probability of ~3e-6 and
+ * would merge two units. Events are read FINAL (a replayed event must not count twice) except in
+ * `read.settledMonths`, which hold none. Every value is escaped by `sql`; column aliases come from
+ * metric positions, never from metric names.
  */
-export function sufficientStatisticsSql(query: StatisticsQuery): Sql {
-  const { experimentKey, asOfMs, metrics, variants } = query;
+export function sufficientStatisticsSql(query: StatisticsQuery, read: EventsRead = { settledMonths: [] }): Sql {
+  const { metrics } = query;
   if (metrics.length > 30) throw new RangeError('at most 30 metrics fit the event bit mask');
-  const variantList = sql`[${joinSql(variants.map((variant) => sql`${variant}`), ', ')}]`;
-  const events = [...new Set(metrics.map((metric) => metric.event))];
-  const eventList = joinSql(events.map((event) => sql`${event}`), ', ');
-  const eventFilter = sql`type = 'track' AND event IN (${eventList}) AND event_time_ms < ${asOfMs}`;
-  const exposureFilter = sql`experiment_key = ${experimentKey} AND exposed_at_ms < ${asOfMs}`;
-  const mask = metrics
-    .map((metric, i) => sql`if(event = ${metric.event} AND ${filtersSql(metric.filters)}, ${2 ** i}, 0)`)
-    .reduce((sum, bit) => sql`${sum} + ${bit}`);
-  const amounts = metrics.flatMap((metric, i) => (metric.kind === 'sum' ? [sql`groupArray(${numberAt(metric.property)}) AS ${ident(`a${i}`)}`] : []));
+  const summed = metrics.flatMap((metric, i) => (metric.kind === 'sum' ? [i] : []));
 
   const perUnit = metrics.flatMap((metric, i) => [
     sql`${unitValue(metric, i, afterExposure(metric))} AS ${ident(`y${i}`)}`,
-    sql`${metric.cupedLookbackMs === null ? sql`toFloat64(0)` : unitValue(metric, i, beforeExposure(metric.cupedLookbackMs))} AS ${ident(`x${i}`)}`,
+    ...(metric.cupedLookbackMs === null ? [] : [sql`${unitValue(metric, i, beforeExposure(metric.cupedLookbackMs))} AS ${ident(`x${i}`)}`]),
   ]);
-  const sums = metrics.flatMap((_metric, i) => {
+  const sums = metrics.flatMap((metric, i) => {
     const y = ident(`y${i}`);
     const x = ident(`x${i}`);
+    // Without CUPED the covariate is 0 for every unit: constant sums, no per-unit column.
+    const covariate = (sum: Sql) => (metric.cupedLookbackMs === null ? sql`toFloat64(0)` : sum);
     return [
       sql`sum(${y}) AS ${ident(`s${i}`)}`,
       sql`sum(${y} * ${y}) AS ${ident(`q${i}`)}`,
-      sql`sum(${x}) AS ${ident(`x${i}s`)}`,
-      sql`sum(${x} * ${x}) AS ${ident(`xx${i}`)}`,
-      sql`sum(${x} * ${y}) AS ${ident(`xy${i}`)}`,
+      sql`${covariate(sql`sum(${x})`)} AS ${ident(`x${i}s`)}`,
+      sql`${covariate(sql`sum(${x} * ${x})`)} AS ${ident(`xx${i}`)}`,
+      sql`${covariate(sql`sum(${x} * ${y})`)} AS ${ident(`xy${i}`)}`,
     ];
   });
+  const amountArrays = summed.map((i) => sql`, groupArrayIf(${ident(`amount${i}`)}, e = 0) AS ${ident(`a${i}`)}`);
 
   return sql`
     SELECT v AS variant, intDiv(first_ms, ${DAY_MS}) AS day, count() AS n, ${joinSql(sums, ', ')}
     FROM
     (
-      SELECT v, first_ms, ${joinSql(perUnit, ', ')}
+      SELECT pk % ${VARIANT_SLOTS} AS v, intDiv(pk, ${VARIANT_SLOTS}) AS first_ms, ${joinSql(perUnit, ', ')}
       FROM
       (
-        SELECT cityHash64(unit_id) AS u, argMin(indexOf(${variantList}, variant), exposed_at_ms) AS v, min(exposed_at_ms) AS first_ms
-        FROM exposures
-        WHERE ${exposureFilter}
+        SELECT u, min(p) AS pk, groupArrayIf(t, e = 0) AS ts, groupArrayIf(m, e = 0) AS ms${joinSql(amountArrays, '\n')}
+        FROM
+        (
+          ${firstExposureRows(query, summed)}
+          UNION ALL
+          ${eventRows(query, summed, read)}
+        )
         GROUP BY u
+        HAVING pk != ${NOT_EXPOSED}
       )
-      ANY LEFT JOIN
-      (
-        SELECT cityHash64(customer_id) AS u, groupArray(event_time_ms) AS ts, groupArray(toUInt32(${mask})) AS ms${amounts.length === 0 ? sql`` : sql`, ${joinSql(amounts, ', ')}`}
-        FROM events FINAL
-        WHERE ${eventFilter}
-        GROUP BY u
-      ) USING u
     )
     GROUP BY variant, day
     ORDER BY variant, day`;
+}
+
+/** One row per (unit, variant) and part of `first_exposures`; min() over a unit's rows is its first exposure before asOfMs. */
+function firstExposureRows(query: StatisticsQuery, summed: readonly number[]): Sql {
+  const variantList = sql`[${joinSql(query.variants.map((variant) => sql`${variant}`), ', ')}]`;
+  const first = sql`finalizeAggregation(first_exposed_at_ms)`;
+  const noAmounts = summed.map((i) => sql`, toFloat64(0) AS ${ident(`amount${i}`)}`);
+  return sql`
+    SELECT unit_hash AS u, toUInt8(1) AS e, ${first} * ${VARIANT_SLOTS} + indexOf(${variantList}, variant) AS p, toUInt64(0) AS t, toUInt32(0) AS m${joinSql(noAmounts, '\n')}
+    FROM first_exposures
+    WHERE experiment_key = ${query.experimentKey} AND ${first} < ${query.asOfMs}`;
+}
+
+/** The metrics' events before asOfMs, each with the bit mask of the metrics it counts for. */
+function eventRows(query: StatisticsQuery, summed: readonly number[], read: EventsRead): Sql {
+  const { metrics, asOfMs } = query;
+  const events = [...new Set(metrics.map((metric) => metric.event))];
+  const mask = metrics
+    .map((metric, i) => sql`if(event = ${metric.event} AND ${filtersSql(metric.filters)}, ${2 ** i}, 0)`)
+    .reduce((sum, bit) => sql`${sum} + ${bit}`);
+  const amounts = summed.map((i) => sql`, ${numberAt((metrics[i] as MetricSpec).property)} AS ${ident(`amount${i}`)}`);
+  const select = sql`SELECT cityHash64(customer_id) AS u, toUInt8(0) AS e, toUInt64(${NOT_EXPOSED}) AS p, event_time_ms AS t, toUInt32(${mask}) AS m${joinSql(amounts, '\n')}`;
+  const where = sql`type = 'track' AND event IN (${joinSql(events.map((event) => sql`${event}`), ', ')}) AND event_time_ms < ${asOfMs}`;
+  if (read.settledMonths.length === 0) return sql`${select} FROM events FINAL WHERE ${where}`;
+  return sql`
+    ${select} FROM events WHERE ${where} AND ${inMonthsSql(read.settledMonths)}
+    UNION ALL
+    ${select} FROM events FINAL WHERE ${where} AND ${outsideMonthsSql(read.settledMonths)}`;
 }
 
 function afterExposure(metric: MetricSpec): Sql {

@@ -1,0 +1,58 @@
+import type { Sql } from '@kuroshio/clickhouse';
+import { describe, expect, it } from 'vitest';
+import type { StatisticsQuery } from '../analysis/sufficient-statistics-sql.js';
+import { ClickHouseAnalysis } from './clickhouse-analysis.js';
+
+const query: StatisticsQuery = {
+  experimentKey: 'exp',
+  asOfMs: Date.UTC(2026, 5, 1),
+  variants: ['a', 'b'],
+  metrics: [{ key: 'm', description: '', kind: 'count', event: 'e', property: '', filters: [], windowMs: null, role: 'primary', direction: 'increase', cupedLookbackMs: null }],
+};
+const row = (n: number) => ({ variant: 1, day: 20_000, n: String(n), s0: 1, q0: 1, x0s: 0, xx0: 0, xy0: 0 });
+
+/** A client whose system.parts answers come from `parts` in turn and whose statistics answers are numbered. */
+function fakeClient(parts: Array<Array<{ partition: string; name: string; level: number }>>) {
+  const statements: string[] = [];
+  let answered = 0;
+  return {
+    statements,
+    client: {
+      database: 'db',
+      command: async () => undefined,
+      query: async <T>(statement: Sql): Promise<T[]> => {
+        if (statement.text.includes('system.parts')) return (parts.shift() ?? []) as T[];
+        statements.push(statement.text);
+        return [row(++answered)] as T[];
+      },
+    },
+  };
+}
+
+describe('ClickHouseAnalysis.statistics', () => {
+  it('reads a settled month without FINAL when its part is the same before and after the read', async () => {
+    const settled = [{ partition: '202601', name: '202601_1_9_1', level: 1 }];
+    const { client, statements } = fakeClient([settled, settled]);
+    const rows = await new ClickHouseAnalysis(client).statistics(query);
+    expect(rows.map((r) => r.units)).toEqual([1]);
+    expect(statements).toHaveLength(1);
+    expect(statements[0]).toContain('FROM events WHERE');
+    expect(statements[0]).toContain('toYYYYMM(event_time) IN (202601)');
+  });
+
+  it('runs again with FINAL everywhere when an insert or merge touched a settled month during the read', async () => {
+    const { client, statements } = fakeClient([[{ partition: '202601', name: '202601_1_9_1', level: 1 }], [{ partition: '202601', name: '202601_1_10_2', level: 2 }]]);
+    const rows = await new ClickHouseAnalysis(client).statistics(query);
+    expect(rows.map((r) => r.units)).toEqual([2]);
+    expect(statements).toHaveLength(2);
+    expect(statements[1]).not.toContain('FROM events WHERE');
+    expect(statements[1]).toContain('FROM events FINAL WHERE');
+  });
+
+  it('reads everything FINAL, without a second look, when no month is settled', async () => {
+    const { client, statements } = fakeClient([[{ partition: '202601', name: '202601_1_1_0', level: 0 }]]);
+    await new ClickHouseAnalysis(client).statistics(query);
+    expect(statements).toHaveLength(1);
+    expect(statements[0]).not.toContain('FROM events WHERE');
+  });
+});

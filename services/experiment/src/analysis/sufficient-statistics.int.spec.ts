@@ -1,0 +1,162 @@
+import { readFile } from 'node:fs/promises';
+import { dateTimeText, splitStatements, sql, trustedSql, type Sql } from '@kuroshio/clickhouse';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { ClickHouseAnalysis, statisticsRows } from '../adapters/clickhouse-analysis.js';
+import type { MetricSpec } from '../domain/experiment-definition.js';
+import { IsolatedStack } from '../testing/experiment-under-test.js';
+import { referenceStatisticsSql } from '../testing/reference-statistics-sql.js';
+import { inMonthsSql, outsideMonthsSql } from './settled-event-months.js';
+import type { StatisticsQuery } from './sufficient-statistics-sql.js';
+import type { StatisticsRow } from './variant-sums.js';
+
+// The service's statistics query (first_exposures + one GROUP BY unit, settled months without FINAL)
+// against the query it replaced (raw exposures ANY LEFT JOIN events, all FINAL), on hand-planted
+// edge cases, plus explicit expectations for the same units.
+
+const stack = new IsolatedStack();
+const analysis = new ClickHouseAnalysis(stack.clickhouse);
+const DAY = 86_400_000;
+const HOUR = 3_600_000;
+const T0 = Date.UTC(2026, 2, 10); // March 2026: made a settled month below
+const AS_OF = T0 + 52 * DAY;
+const KEY = 'it-edges';
+const PAY = 'Pay';
+const CALL = 'Call';
+
+const metrics: MetricSpec[] = [
+  { key: 'paid', description: '', kind: 'conversion', event: PAY, property: '', filters: [], windowMs: 30 * DAY, role: 'primary', direction: 'increase', cupedLookbackMs: null },
+  { key: 'revenue', description: '', kind: 'sum', event: PAY, property: 'amount', filters: [], windowMs: 30 * DAY, role: 'secondary', direction: 'increase', cupedLookbackMs: 30 * DAY },
+  { key: 'line_calls', description: '', kind: 'count', event: CALL, property: '', filters: [{ path: 'channel', operator: 'equals', values: ['line'] }], windowMs: null, role: 'guardrail', direction: 'decrease', cupedLookbackMs: null },
+];
+const query = (asOfMs: number, experimentKey = KEY): StatisticsQuery => ({ experimentKey, asOfMs, variants: ['control', 'treatment'], metrics });
+
+const exposure = (unit: string, variant: string, at: number, experimentKey = KEY) => ({
+  experiment_key: experimentKey, variant, unit_id: unit, revision: 2, recorded_by: 'experiment', request_id: '', exposed_at: dateTimeText(new Date(at)), exposed_at_ms: at,
+});
+const event = (id: string, unit: string, name: string, at: number, properties: object = {}) => ({
+  message_id: id, tenant: 'bank', source: 'it', channel: 'app', type: 'track', event: name, customer_id: unit, user_id: unit, anonymous_id: '',
+  event_time: dateTimeText(new Date(at)), event_time_ms: at, received_at: dateTimeText(new Date(at)), properties: JSON.stringify(properties), context: '{}', traits: '{}', schema_version: 1,
+});
+
+beforeAll(async () => {
+  await stack.setUp();
+  const c = stack.clickhouse;
+  await c.insert('exposures', [
+    exposure('u1', 'control', T0),
+    exposure('u2', 'treatment', T0 + HOUR),
+    exposure('u3', 'control', T0 + 3 * DAY),
+    exposure('u4', 'treatment', T0 + 4 * DAY),
+    exposure('u6', 'control', AS_OF), // exposed at the analysis instant: not yet in
+    exposure('u7', 'ghost', T0 + DAY), // a variant the definition does not have
+    exposure('u8', 'control', T0 + 5 * DAY),
+    exposure('u9', 'treatment', T0 + 25 * DAY),
+    exposure('u10', 'control', T0 + DAY),
+  ]);
+  // Second exposures in later inserts (other parts): the first one decides.
+  await c.insert('exposures', [exposure('u2', 'control', T0 + 2 * DAY), exposure('u1', 'control', T0 + 3 * DAY)]);
+  await c.insert('exposures', [exposure('u10', 'control', T0 + DAY - 1), exposure('t1', 'treatment', T0), exposure('t1', 'control', T0)].map((row, i) => (i === 0 ? row : { ...row, experiment_key: 'it-tie' })));
+  const march = [
+    event('e1', 'u1', PAY, T0, { amount: 10 }), // at the first exposure: counts
+    event('e2', 'u1', PAY, T0 + 30 * DAY, { amount: 1000 }), // at first exposure + window: does not
+    event('e3', 'u2', PAY, T0 + HOUR - 1, { amount: 5 }), // just before the first exposure: covariate
+    event('e4', 'u4', CALL, T0 + 4 * DAY + HOUR, { channel: 'line' }),
+    event('e5', 'u4', CALL, T0 + 4 * DAY + 2 * HOUR, { channel: 'line' }),
+    event('e6', 'u4', CALL, T0 + 4 * DAY + 3 * HOUR, { channel: 'app' }), // filtered out
+    event('e7', 'u5', PAY, T0, { amount: 500 }), // never exposed
+    event('e8', 'u7', PAY, T0 + DAY + 1, { amount: 3 }),
+    event('e9', 'u8', PAY, T0 + 5 * DAY + HOUR, { amount: 30 }),
+  ];
+  const april = [
+    event('e10', 'u2', PAY, T0 + HOUR + 30 * DAY - 1, { amount: 20 }), // last millisecond of the window
+    event('e11', 'u9', PAY, T0 + 25 * DAY + HOUR, { amount: 40 }),
+    event('e12', 'u4', CALL, AS_OF - 1, { channel: 'line' }), // open window: until the analysis instant
+    event('e13', 'u4', CALL, AS_OF, { channel: 'line' }), // at the instant: not yet
+    event('e14', 'u6', PAY, AS_OF + HOUR, { amount: 60 }),
+  ];
+  const february = [
+    event('e15', 'u2', PAY, T0 + HOUR - 30 * DAY, { amount: 7 }), // first day of the lookback: covariate
+    event('e16', 'u2', PAY, T0 + HOUR - 30 * DAY - 1, { amount: 100 }), // before the lookback
+    event('e17', 'u10', PAY, T0 - 20 * DAY, { amount: 9 }),
+  ];
+  await c.insert('events', [...march, ...april, ...february]);
+  // Replays: u8's payment (March, then merged: a settled month) and u9's (April, left unmerged).
+  await c.insert('events', [event('e9', 'u8', PAY, T0 + 5 * DAY + HOUR, { amount: 30 }), event('e11', 'u9', PAY, T0 + 25 * DAY + HOUR, { amount: 40 })]);
+  await c.command(sql`OPTIMIZE TABLE events PARTITION 202603 FINAL`);
+});
+
+afterAll(async () => {
+  await stack.tearDown();
+});
+
+async function referenceRows(q: StatisticsQuery): Promise<StatisticsRow[]> {
+  return statisticsRows(q, await stack.clickhouse.query<Record<string, unknown>>(referenceStatisticsSql(q)));
+}
+
+const byVariant = (rows: readonly StatisticsRow[], variant: string) => rows.filter((row) => row.variant === variant);
+const total = (rows: readonly StatisticsRow[], pick: (row: StatisticsRow) => number) => rows.reduce((sum, row) => sum + pick(row), 0);
+
+describe('sufficient statistics from first_exposures (one GROUP BY unit)', () => {
+  it('reads March without FINAL because one merged part holds it, and the other months with FINAL', async () => {
+    const parts = await stack.clickhouse.query<{ partition: string; n: string; level: number }>(
+      sql`SELECT partition, count() AS n, max(level) AS level FROM system.parts WHERE database = ${stack.database} AND table = 'events' AND active GROUP BY partition ORDER BY partition`,
+    );
+    expect(parts.map((p) => [p.partition, Number(p.n), Number(p.level) > 0])).toEqual([
+      ['202602', 1, false],
+      ['202603', 1, true],
+      ['202604', 2, false],
+      ['202605', 1, false],
+    ]);
+  });
+
+  it('equals the previous query on units exposed twice, window edges, units without events, replays and unknown variants, as of several instants', async () => {
+    for (const asOfMs of [T0 + HOUR, T0 + 2 * DAY, AS_OF, T0 + 100 * DAY]) {
+      const [ours, reference] = [await analysis.statistics(query(asOfMs)), await referenceRows(query(asOfMs))];
+      expect(ours.length, `as of ${asOfMs}`).toBeGreaterThan(0);
+      expect(ours, `as of ${asOfMs}`).toEqual(reference);
+    }
+  });
+
+  it('gives the planted values', async () => {
+    const rows = await analysis.statistics(query(AS_OF));
+    const control = byVariant(rows, 'control');
+    const treatment = byVariant(rows, 'treatment');
+    // u6 (exposed at the instant) and u5 (never exposed) are out; u2 counts under its first variant.
+    expect([total(control, (r) => r.units), total(treatment, (r) => r.units), total(byVariant(rows, ''), (r) => r.units)]).toEqual([4, 3, 1]);
+    // u10's first exposure is the last millisecond of T0's day, a day before its second.
+    expect(control.map((r) => r.day)).toEqual([T0, T0 + 3 * DAY, T0 + 5 * DAY].map((t) => Math.floor(t / DAY)));
+    const metric = (arm: StatisticsRow[], i: number, field: 'sum' | 'sumOfSquares' | 'sumX' | 'sumOfProducts') => total(arm, (r) => r.metrics[i]![field]);
+    expect([metric(control, 0, 'sum'), metric(treatment, 0, 'sum')]).toEqual([2, 2]); // u1 at its first ms, u8 once; u2 at the window's last ms, u9
+    expect([metric(control, 1, 'sum'), metric(treatment, 1, 'sum')]).toEqual([40, 60]);
+    expect([metric(control, 1, 'sumOfSquares'), metric(treatment, 1, 'sumOfSquares')]).toEqual([10 ** 2 + 30 ** 2, 20 ** 2 + 40 ** 2]);
+    expect([metric(control, 1, 'sumX'), metric(treatment, 1, 'sumX')]).toEqual([9, 12]); // u10's February payment; u2's 5 + 7
+    expect(metric(treatment, 1, 'sumOfProducts')).toBe(12 * 20);
+    expect([metric(control, 2, 'sum'), metric(treatment, 2, 'sum')]).toEqual([0, 3]); // line calls until the instant
+  });
+
+  it('puts a unit whose first exposures share a millisecond under the lower variant position', async () => {
+    const rows = await analysis.statistics(query(AS_OF, 'it-tie'));
+    expect(rows.map((r) => [r.variant, r.units])).toEqual([['control', 1]]);
+  });
+
+  it('changes nothing when the backfill of migration 0013 runs again', async () => {
+    const before = await analysis.statistics(query(AS_OF));
+    const migration = await readFile(new URL('../../../../infra/clickhouse/migrations/0013_first_exposures.sql', import.meta.url), 'utf8');
+    const backfill = splitStatements(migration).at(-1)!;
+    expect(backfill).toMatch(/^(--[^\n]*\n)*INSERT INTO first_exposures/);
+    await stack.clickhouse.command(trustedSql(backfill));
+    expect(await analysis.statistics(query(AS_OF))).toEqual(before);
+  });
+
+  it('splits every instant into exactly one of "in the settled months" and "outside them"', async () => {
+    const months = [202512, 202602, 202603, 202605];
+    const start = Date.UTC(2025, 9, 1) / 1000;
+    const check = (condition: Sql) => sql`sum(${condition})`;
+    const [row] = await stack.clickhouse.query<{ inside: string; outside: string; expected: string; n: string }>(sql`
+      SELECT ${check(inMonthsSql(months))} AS inside, ${check(outsideMonthsSql(months))} AS outside,
+        sum(toYYYYMM(event_time) IN (${months[0]!}, ${months[1]!}, ${months[2]!}, ${months[3]!})) AS expected, count() AS n
+      FROM (SELECT toDateTime(${start} + number * 997) AS event_time FROM numbers(${Math.ceil((330 * 86_400) / 997)}))`);
+    expect(Number(row!.inside)).toBe(Number(row!.expected));
+    expect(Number(row!.inside) + Number(row!.outside)).toBe(Number(row!.n));
+    expect(Number(row!.inside)).toBeGreaterThan(0);
+  });
+});

@@ -1,0 +1,83 @@
+import { ident, joinSql, sql, type Sql, filtersSql, numberAt } from '@kuroshio/clickhouse';
+import { DAY_MS, type StatisticsQuery } from '../analysis/sufficient-statistics-sql.js';
+import type { MetricSpec } from '../domain/experiment-definition.js';
+
+/**
+ * The statistics query as it was before `first_exposures` (decision 0020), kept only as the
+ * reference the equivalence test compares the service's query with: first exposures grouped from
+ * the raw `exposures` (argMin/min per unit) ANY LEFT JOIN the unit's events (all read FINAL) as
+ * parallel arrays. Same output columns as `sufficientStatisticsSql`. Not used by the service.
+ */
+export function referenceStatisticsSql(query: StatisticsQuery): Sql {
+  const { experimentKey, asOfMs, metrics, variants } = query;
+  if (metrics.length > 30) throw new RangeError('at most 30 metrics fit the event bit mask');
+  const variantList = sql`[${joinSql(variants.map((variant) => sql`${variant}`), ', ')}]`;
+  const events = [...new Set(metrics.map((metric) => metric.event))];
+  const eventList = joinSql(events.map((event) => sql`${event}`), ', ');
+  const eventFilter = sql`type = 'track' AND event IN (${eventList}) AND event_time_ms < ${asOfMs}`;
+  const exposureFilter = sql`experiment_key = ${experimentKey} AND exposed_at_ms < ${asOfMs}`;
+  const mask = metrics
+    .map((metric, i) => sql`if(event = ${metric.event} AND ${filtersSql(metric.filters)}, ${2 ** i}, 0)`)
+    .reduce((sum, bit) => sql`${sum} + ${bit}`);
+  const amounts = metrics.flatMap((metric, i) => (metric.kind === 'sum' ? [sql`groupArray(${numberAt(metric.property)}) AS ${ident(`a${i}`)}`] : []));
+
+  const perUnit = metrics.flatMap((metric, i) => [
+    sql`${unitValue(metric, i, afterExposure(metric))} AS ${ident(`y${i}`)}`,
+    sql`${metric.cupedLookbackMs === null ? sql`toFloat64(0)` : unitValue(metric, i, beforeExposure(metric.cupedLookbackMs))} AS ${ident(`x${i}`)}`,
+  ]);
+  const sums = metrics.flatMap((_metric, i) => {
+    const y = ident(`y${i}`);
+    const x = ident(`x${i}`);
+    return [
+      sql`sum(${y}) AS ${ident(`s${i}`)}`,
+      sql`sum(${y} * ${y}) AS ${ident(`q${i}`)}`,
+      sql`sum(${x}) AS ${ident(`x${i}s`)}`,
+      sql`sum(${x} * ${x}) AS ${ident(`xx${i}`)}`,
+      sql`sum(${x} * ${y}) AS ${ident(`xy${i}`)}`,
+    ];
+  });
+
+  return sql`
+    SELECT v AS variant, intDiv(first_ms, ${DAY_MS}) AS day, count() AS n, ${joinSql(sums, ', ')}
+    FROM
+    (
+      SELECT v, first_ms, ${joinSql(perUnit, ', ')}
+      FROM
+      (
+        SELECT cityHash64(unit_id) AS u, argMin(indexOf(${variantList}, variant), exposed_at_ms) AS v, min(exposed_at_ms) AS first_ms
+        FROM exposures
+        WHERE ${exposureFilter}
+        GROUP BY u
+      )
+      ANY LEFT JOIN
+      (
+        SELECT cityHash64(customer_id) AS u, groupArray(event_time_ms) AS ts, groupArray(toUInt32(${mask})) AS ms${amounts.length === 0 ? sql`` : sql`, ${joinSql(amounts, ', ')}`}
+        FROM events FINAL
+        WHERE ${eventFilter}
+        GROUP BY u
+      ) USING u
+    )
+    GROUP BY variant, day
+    ORDER BY variant, day`;
+}
+
+function afterExposure(metric: MetricSpec): Sql {
+  return metric.windowMs === null ? sql`t >= first_ms` : sql`t >= first_ms AND t < first_ms + ${metric.windowMs}`;
+}
+
+function beforeExposure(lookbackMs: number): Sql {
+  return sql`t < first_ms AND t + ${lookbackMs} >= first_ms`;
+}
+
+/** A unit's value over its events (arrays ts, ms, a<i>) that count for metric `i` and fall in `window`. */
+function unitValue(metric: MetricSpec, i: number, window: Sql): Sql {
+  const matches = sql`bitAnd(m, ${2 ** i}) != 0 AND ${window}`;
+  switch (metric.kind) {
+    case 'conversion':
+      return sql`toFloat64(arrayExists((t, m) -> ${matches}, ts, ms))`;
+    case 'count':
+      return sql`toFloat64(arrayCount((t, m) -> ${matches}, ts, ms))`;
+    case 'sum':
+      return sql`arraySum((t, m, a) -> if(${matches}, a, 0), ts, ms, ${ident(`a${i}`)})`;
+  }
+}
