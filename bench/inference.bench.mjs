@@ -29,6 +29,11 @@ const BATCH_ROWS = 1_000;
 const HTTP_PORT = 17406;
 const GRPC_PORT = 17416;
 
+// ghz workers for the open-loop (--rps) runs: 50 workers on 4 connections and one Go thread made
+// ghz's own scheduling the tail (a bare grpc-js Health/Check at p99 ~20 ms); 16 on one connection
+// hold 2,000/s (see bench/feature-store-online.bench.mjs).
+const OPEN_LOOP_CLIENTS = ['--concurrency', '16', '--connections', '1'];
+
 const median = (values) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)];
 
 const layout = cpuLayout();
@@ -146,9 +151,9 @@ export default async function run(ctx) {
     inference = await startInference(ctx, fixture, true);
     ctx.log(`inference up (backend ${inference.backend})`);
     // --total, not --duration: ghz cancels the calls in flight when a duration ends ("transport is closing").
-    const load = ['--rps', String(RATE), '--concurrency', '50', '--connections', '4', '--total', String(RATE * SECONDS)];
+    const load = ['--rps', String(RATE), ...OPEN_LOOP_CLIENTS, '--total', String(RATE * SECONDS)];
     const health = [...load, '--proto', 'node_modules/grpc-health-check/proto/health/v1/health.proto', '--call', 'grpc.health.v1.Health.Check', '-d', '{"service":""}', `127.0.0.1:${GRPC_PORT}`];
-    await ghzRun(ctx, ['--rps', String(RATE), '--concurrency', '50', '--connections', '4', '--total', String(RATE * 5), ...predictArgs(fixture, 'online')], { allowErrors: true }); // warm-up
+    await ghzRun(ctx, ['--rps', String(RATE), ...OPEN_LOOP_CLIENTS, '--total', String(RATE * 5), ...predictArgs(fixture, 'online')], { allowErrors: true }); // warm-up
     const rounds = [];
     for (let round = 0; round < ROUNDS; round += 1) {
       const predict = await ghzRun(ctx, [...load, ...predictArgs(fixture, 'online')], { serverPid: inference.child.pid });
@@ -182,7 +187,7 @@ export default async function run(ctx) {
     for (let round = 0; round < ROUNDS; round += 1) batchedRounds.push(await ghzRun(ctx, closed));
 
     // Hot swap under load: 1,000/s for 12 s, the alias moves after 6 s.
-    const swapLoad = ghzRun(ctx, ['--rps', '1000', '--concurrency', '50', '--connections', '4', '--total', '12000', ...predictArgs(fixture, 'online')], { allowErrors: true });
+    const swapLoad = ghzRun(ctx, ['--rps', '1000', ...OPEN_LOOP_CLIENTS, '--total', '12000', ...predictArgs(fixture, 'online')], { allowErrors: true });
     await new Promise((resolve) => setTimeout(resolve, 6_000));
     fixtureProcess.child.stdin.write('swap 2\n');
     await fixtureProcess.next();
