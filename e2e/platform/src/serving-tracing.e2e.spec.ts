@@ -9,10 +9,11 @@ import { credentials, Metadata, type ServiceError } from '@grpc/grpc-js';
 import * as tf from '@tensorflow/tfjs';
 import { encodeTopicValue, grpcJs, TOPICS, type CleanEventValue } from '@kuroshio/contracts';
 import { stackEndpoints, uniqueName, waitFor } from '@kuroshio/testing';
-import { Kafka, logLevel, type Admin } from 'kafkajs';
+import { Kafka, logLevel } from 'kafkajs';
 import { Client } from 'minio';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { removeObjectPrefix } from './ingest-lake.js';
+import { withKafkaAdmin } from './ingest-topics.js';
 import { dropDatabase } from './ingest-warehouse.js';
 import { storeLogisticVersion } from './logistic-model.js';
 import { SPAN_KIND, startOtlpReceiver, type ExportedSpan, type OtlpReceiver } from './otlp-receiver.js';
@@ -79,16 +80,6 @@ function unary<T>(invoke: (metadata: Metadata, options: { deadline: number }, ca
   return new Promise((resolve, reject) => invoke(metadata, { deadline: Date.now() + 60_000 }, (error, response) => (error ? reject(error) : resolve(response))));
 }
 
-async function withAdmin<T>(use: (admin: Admin) => Promise<T>): Promise<T> {
-  const admin = new Kafka({ clientId: 'kuroshio-e2e-tracing', brokers: [...endpoints.kafka.brokers], logLevel: logLevel.NOTHING }).admin();
-  await admin.connect();
-  try {
-    return await use(admin);
-  } finally {
-    await admin.disconnect();
-  }
-}
-
 async function startAndWait(name: ServiceName, env: Record<string, string>): Promise<void> {
   const service = startService(name, { HTTP_PORT: String(PORTS[name].http), GRPC_PORT: String(PORTS[name].grpc), CLICKHOUSE_DATABASE: database, OTEL_EXPORTER_OTLP_ENDPOINT: receiver.endpoint, ...env });
   services.push(service);
@@ -132,7 +123,7 @@ beforeAll(async () => {
   await mkdir(join(directory, 'views'));
   await writeFile(join(directory, 'views', 'views.yaml'), FEATURE_VIEWS_YAML);
   await promisify(execFile)(process.execPath, ['libs/clickhouse/dist/cli/migrate.js'], { cwd: repoRoot, env: { ...process.env, CLICKHOUSE_DATABASE: database } });
-  await withAdmin((admin) =>
+  await withKafkaAdmin((admin) =>
     admin.createTopics({
       waitForLeaders: true,
       topics: [
@@ -192,7 +183,7 @@ afterAll(async () => {
   for (const client of [inference, features, registry]) client?.close();
   const codes = await Promise.all(services.map((service) => service.stop()));
   receiver?.close();
-  await withAdmin(async (admin) => {
+  await withKafkaAdmin(async (admin) => {
     await admin.deleteTopics({ topics: Object.values(topics) }).catch(() => undefined);
     await admin.deleteGroups([groups.online]).catch(() => undefined);
   }).catch(() => undefined);
