@@ -1,13 +1,14 @@
 import { randomBytes, randomUUID } from 'node:crypto';
 import { Inject, Injectable, type OnApplicationBootstrap, type OnModuleDestroy, type OnModuleInit } from '@nestjs/common';
 import { ClickHouseClient } from '@kuroshio/clickhouse';
+import { ClickHouseChangeLog } from '@kuroshio/control-plane';
 import type { ExposureValue } from '@kuroshio/contracts';
 import { KafkaClient, type KafkaProducer, type OutgoingMessage } from '@kuroshio/kafka';
 import { ReadinessRegistry, SERVICE_CONFIG, SERVICE_LOGGER, type ReadinessCheck } from '@kuroshio/service-kit';
 import type { Logger } from '@kuroshio/telemetry';
 import type { TopicWarehouseSink } from '@kuroshio/warehouse-sink';
 import { ClickHouseAnalysis } from './adapters/clickhouse-analysis.js';
-import { ClickHouseChangeLog } from './adapters/clickhouse-change-log.js';
+import { CHANGE_LOG_TABLE } from './adapters/change-rows.js';
 import { exposuresWarehouseSink } from './adapters/exposures-warehouse-sink.js';
 import { KafkaExposurePublisher } from './adapters/kafka-exposure-publisher.js';
 import { ExperimentAnalysis } from './analysis/experiment-analysis.js';
@@ -44,7 +45,7 @@ export class ExperimentRuntime implements OnModuleInit, OnApplicationBootstrap, 
     this.#producer = kafka.producer({ deliveryTimeoutMs: settings.exposureTimeoutMs });
     const warehouse = new ClickHouseAnalysis(clickhouse);
     this.catalog = new ExperimentCatalog({
-      log: new ClickHouseChangeLog(clickhouse),
+      log: new ClickHouseChangeLog(clickhouse, CHANGE_LOG_TABLE),
       views: warehouse,
       exposures: new KafkaExposurePublisher((topic, messages) => this.#send(topic, messages), settings.exposuresTopic),
       newEventId: randomUUID,

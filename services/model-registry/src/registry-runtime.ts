@@ -1,12 +1,13 @@
 import { randomUUID } from 'node:crypto';
 import { Inject, Injectable, type OnApplicationBootstrap, type OnModuleDestroy, type OnModuleInit } from '@nestjs/common';
 import { ClickHouseClient } from '@kuroshio/clickhouse';
+import { ClickHouseChangeLog } from '@kuroshio/control-plane';
 import { KafkaClient, type KafkaProducer, type OutgoingMessage } from '@kuroshio/kafka';
 import { ObjectStore } from '@kuroshio/object-store';
 import { ReadinessRegistry, SERVICE_CONFIG, SERVICE_LOGGER, type ReadinessCheck } from '@kuroshio/service-kit';
 import type { Logger } from '@kuroshio/telemetry';
 import { KafkaAliasChangePublisher } from './adapters/alias-change-publisher.js';
-import { ClickHouseChangeLog } from './adapters/clickhouse-change-log.js';
+import { CHANGE_LOG_TABLE } from './adapters/change-rows.js';
 import { S3ArtifactVerifier } from './adapters/s3-artifact-verifier.js';
 import type { ModelRegistryConfig } from './config.js';
 import { ModelRegistry } from './domain/model-registry.js';
@@ -46,7 +47,7 @@ export class RegistryRuntime implements OnModuleInit, OnApplicationBootstrap, On
       settings.publishRetryMs,
     );
     this.registry = new ModelRegistry({
-      log: new ClickHouseChangeLog(clickhouse),
+      log: new ClickHouseChangeLog(clickhouse, CHANGE_LOG_TABLE),
       aliasChanges: this.#publisher,
       artifacts: new S3ArtifactVerifier(objects, artifactBuckets),
       artifactBuckets,

@@ -1,4 +1,5 @@
 import { dateTimeText } from '@kuroshio/clickhouse';
+import type { ChangeLogTable } from '@kuroshio/control-plane';
 import { z } from 'zod';
 import { CHANGE_ACTIONS, type Change } from '../domain/experiment-change.js';
 import { DIRECTIONS, FILTER_OPERATORS, METRIC_KINDS, METRIC_ROLES, type ExperimentSpec } from '../domain/experiment-definition.js';
@@ -92,3 +93,11 @@ export function changeOf(raw: unknown): Change {
       return { ...meta, action: row.action };
   }
 }
+
+/** The change log's table (migration 0010) for `ClickHouseChangeLog`. */
+export const CHANGE_LOG_TABLE: ChangeLogTable<Change, ChangeRow> = {
+  name: 'experiment_changes',
+  columns: ['seq', 'event_id', 'time_ms', 'actor', 'action', 'experiment_key', 'revision', 'reason', 'payload'],
+  rowOf,
+  changeOf,
+};

@@ -1,13 +1,12 @@
 import type { ExposureValue } from '@kuroshio/contracts';
+import { decodePageToken, LoggedState, page, pageSizeOf, type Caller } from '@kuroshio/control-plane';
 import type { Change } from './experiment-change.js';
 import { analystViewName, EXPERIMENT_STATES, type ExperimentState } from './experiment-definition.js';
 import {
-  changeLogUnavailable,
   experimentExists,
   experimentNotFound,
   exposureNotRecorded,
   invalidArgument,
-  notRebuilt,
   viewNameTaken,
   warehouseUnavailable,
   wrongState,
@@ -15,17 +14,9 @@ import {
 import { checkExperimentInput, checkExperimentKey, type ExperimentInput } from './experiment-input.js';
 import type { AnalystViews, ChangeLog, ExposureSink } from './experiment-ports.js';
 import { applyChange, emptyState, type CatalogState, type ExperimentEntry } from './experiment-state.js';
-import { MutationQueue } from './mutation-queue.js';
-import { decodePageToken, encodePageToken, pageSizeOf } from './page-token.js';
 import { checkActor, checkReason } from './text-rules.js';
 import { checkTraits } from './trait-matching.js';
 import { assignUnit, checkUnitId, type UnitAssignment } from './unit-assignment.js';
-
-/** Who asks for a change and why (from metadata or the request). */
-export interface Caller {
-  readonly actor: string;
-  readonly reason: string;
-}
 
 export interface ExperimentCatalogDeps {
   readonly log: ChangeLog;
@@ -51,8 +42,6 @@ export interface AssignOutcome extends UnitAssignment {
   readonly exposureRecorded: boolean;
 }
 
-type Decision = { kind: 'change'; change: Change } | { kind: 'unchanged' };
-
 /**
  * The experiments: state in memory, derived from the change log. Every change goes through one
  * queue — decide against the current state, append to the log (durable), apply to memory, answer —
@@ -60,38 +49,38 @@ type Decision = { kind: 'change'; change: Change } | { kind: 'unchanged' };
  */
 export class ExperimentCatalog {
   readonly #deps: ExperimentCatalogDeps;
-  readonly #queue = new MutationQueue();
+  readonly #log: LoggedState<CatalogState, Change>;
   readonly #clock: () => number;
-  #state: CatalogState = emptyState();
-  #rebuilt = false;
-  /** A log write failed without telling whether it landed: read the log's tail before the next change. */
-  #uncertain = false;
 
   constructor(deps: ExperimentCatalogDeps) {
     this.#deps = deps;
     this.#clock = deps.clock ?? Date.now;
+    this.#log = new LoggedState({
+      subject: 'the experiment service',
+      log: deps.log,
+      state: emptyState(),
+      apply: applyChange,
+      newEventId: deps.newEventId,
+      clock: this.#clock,
+      ...(deps.readPageSize === undefined ? {} : { readPageSize: deps.readPageSize }),
+    });
   }
 
   get rebuilt(): boolean {
-    return this.#rebuilt;
+    return this.#log.rebuilt;
   }
 
   get lastSeq(): number {
-    return this.#state.lastSeq;
+    return this.#log.lastSeq;
   }
 
   get queueDepth(): number {
-    return this.#queue.depth;
+    return this.#log.queueDepth;
   }
 
   /** Replays the change log into memory; call until it resolves (a failure keeps what was read). */
   async rebuild(): Promise<number> {
-    await this.#queue.run(async () => {
-      if (this.#rebuilt) return;
-      await this.#catchUp();
-      this.#rebuilt = true;
-    });
-    return this.#state.lastSeq;
+    return this.#log.rebuild();
   }
 
   // ---- changes ----
@@ -99,7 +88,7 @@ export class ExperimentCatalog {
   async create(caller: Caller, input: ExperimentInput): Promise<ExperimentEntry> {
     const who = checkCaller(caller);
     const spec = checkExperimentInput(input, this.#deps.newSalt);
-    return this.#mutate(
+    return this.#log.mutate(
       who,
       (state, meta) => {
         if (state.experiments.has(spec.key)) throw experimentExists(spec.key);
@@ -108,14 +97,14 @@ export class ExperimentCatalog {
         if (other !== undefined) throw viewNameTaken(spec.key, other, view);
         return { kind: 'change', change: { ...meta, experimentKey: spec.key, revision: 1, action: 'experiment_created', spec } };
       },
-      () => this.#entry(spec.key),
+      (state) => requireEntry(state, spec.key),
     );
   }
 
   async start(caller: Caller, key: string): Promise<ExperimentEntry> {
     const who = checkCaller(caller);
     const checked = checkExperimentKey(key);
-    return this.#mutate(
+    return this.#log.mutate(
       who,
       async (state, meta) => {
         const entry = requireEntry(state, checked);
@@ -128,21 +117,21 @@ export class ExperimentCatalog {
         }
         return { kind: 'change', change: { ...meta, experimentKey: checked, revision: entry.revision + 1, action: 'experiment_started' } };
       },
-      () => this.#entry(checked),
+      (state) => requireEntry(state, checked),
     );
   }
 
   async stop(caller: Caller, key: string): Promise<ExperimentEntry> {
     const who = checkCaller(caller);
     const checked = checkExperimentKey(key);
-    return this.#mutate(
+    return this.#log.mutate(
       who,
       (state, meta) => {
         const entry = requireEntry(state, checked);
         if (entry.state !== 'running') throw wrongState(checked, 'StopExperiment', entry.state, ['running']);
         return { kind: 'change', change: { ...meta, experimentKey: checked, revision: entry.revision + 1, action: 'experiment_stopped' } };
       },
-      () => this.#entry(checked),
+      (state) => requireEntry(state, checked),
     );
   }
 
@@ -154,7 +143,7 @@ export class ExperimentCatalog {
 
   list(request: { states: readonly ExperimentState[]; pageSize: number; pageToken: string }): { items: ExperimentEntry[]; nextPageToken: string } {
     const size = pageSizeOf(request.pageSize);
-    const after = decodePageToken('experiments', request.pageToken);
+    const after = decodePageToken('experiments', request.pageToken, 'number');
     for (const state of request.states) {
       if (!EXPERIMENT_STATES.includes(state)) throw invalidArgument(`unknown state ${String(state)}`, 'invalid_state', { field: 'states' });
     }
@@ -163,9 +152,7 @@ export class ExperimentCatalog {
       .filter((entry) => wanted.size === 0 || wanted.has(entry.state))
       .sort((a, b) => b.createdSeq - a.createdSeq)
       .filter((entry) => after === undefined || entry.createdSeq < after);
-    const items = all.slice(0, size);
-    const last = items[items.length - 1];
-    return { items, nextPageToken: all.length > size && last !== undefined ? encodePageToken('experiments', last.createdSeq) : '' };
+    return page(all, size, 0, (entry) => entry.createdSeq, 'experiments');
   }
 
   /** The unit's variant; with `recordExposure`, resolves after Kafka acknowledged the exposure. */
@@ -199,63 +186,11 @@ export class ExperimentCatalog {
   // ---- machinery ----
 
   #readable(): CatalogState {
-    if (!this.#rebuilt) throw notRebuilt();
-    return this.#state;
-  }
-
-  #entry(key: string): ExperimentEntry {
-    return requireEntry(this.#state, key);
-  }
-
-  async #mutate<T>(caller: Caller, decide: (state: CatalogState, meta: MetaDraft) => Decision | Promise<Decision>, answer: () => T): Promise<T> {
-    return this.#queue.run(async () => {
-      if (!this.#rebuilt) throw notRebuilt();
-      if (this.#uncertain) {
-        try {
-          await this.#catchUp();
-        } catch (error) {
-          throw changeLogUnavailable(error);
-        }
-        this.#uncertain = false;
-      }
-      const decision = await decide(this.#state, this.#nextMeta(caller));
-      if (decision.kind === 'unchanged') return answer();
-      try {
-        await this.#deps.log.append(decision.change);
-      } catch (error) {
-        this.#uncertain = true;
-        throw changeLogUnavailable(error);
-      }
-      applyChange(this.#state, decision.change);
-      return answer();
-    });
-  }
-
-  #nextMeta(caller: Caller): MetaDraft {
-    return {
-      seq: this.#state.lastSeq + 1,
-      eventId: this.#deps.newEventId(),
-      timeMs: Math.max(this.#clock(), this.#state.lastTimeMs),
-      actor: caller.actor,
-      reason: caller.reason,
-    };
-  }
-
-  async #catchUp(): Promise<void> {
-    const pageSize = this.#deps.readPageSize ?? 5_000;
-    for (;;) {
-      const changes = await this.#deps.log.readAfter(this.#state.lastSeq, pageSize);
-      for (const change of changes) {
-        // The same row twice (an insert the client retried) is one change.
-        if (change.seq === this.#state.lastSeq && change.eventId === this.#state.lastEventId) continue;
-        applyChange(this.#state, change);
-      }
-      if (changes.length < pageSize) return;
-    }
+    return this.#log.readable();
   }
 }
 
-type MetaDraft = Pick<Change, 'seq' | 'eventId' | 'timeMs' | 'actor' | 'reason'>;
+
 
 function requireEntry(state: CatalogState, key: string): ExperimentEntry {
   const entry = state.experiments.get(key);

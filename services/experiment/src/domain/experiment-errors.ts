@@ -33,18 +33,6 @@ export function wrongState(key: string, action: string, state: string, allowed: 
   });
 }
 
-export function notRebuilt(): DomainError {
-  return new DomainError('UNAVAILABLE', 'the experiment service is rebuilding its state from the change log; retry shortly', { reason: 'rebuilding' });
-}
-
-export function changeLogUnavailable(cause: unknown): DomainError {
-  return new DomainError(
-    'UNAVAILABLE',
-    'the change log (ClickHouse) did not confirm the write; the change may or may not be recorded: read it back before retrying',
-    { reason: 'change_log_unavailable', cause },
-  );
-}
-
 export function warehouseUnavailable(what: string, cause: unknown): DomainError {
   return new DomainError('UNAVAILABLE', `ClickHouse did not answer (${what}); retry`, { reason: 'warehouse_unavailable', cause });
 }

@@ -1,3 +1,4 @@
+import type { ChangeLog as ControlPlaneChangeLog } from '@kuroshio/control-plane';
 import type { ExposureValue } from '@kuroshio/contracts';
 import type { Change } from './experiment-change.js';
 import type { ExperimentSpec } from './experiment-definition.js';
@@ -6,12 +7,7 @@ import type { ExperimentSpec } from './experiment-definition.js';
 // unit tests use in-memory fakes.
 
 /** The durable, append-only change log. */
-export interface ChangeLog {
-  /** Resolves once the entry is durable; a rejection leaves it unknown whether it was written. */
-  append(change: Change): Promise<void>;
-  /** Entries with seq > `afterSeq`, in seq order, at most `limit`. */
-  readAfter(afterSeq: number, limit: number): Promise<Change[]>;
-}
+export type ChangeLog = ControlPlaneChangeLog<Change>;
 
 /** The per-experiment SQL view analysts query (created when an experiment starts). */
 export interface AnalystViews {

@@ -1,29 +1,11 @@
+import { InMemoryChangeLog as GenericInMemoryChangeLog } from '@kuroshio/control-plane';
 import type { ExposureValue } from '@kuroshio/contracts';
 import type { Change } from '../domain/experiment-change.js';
 import type { ExperimentSpec } from '../domain/experiment-definition.js';
-import type { AnalystViews, ChangeLog, ExposureSink } from '../domain/experiment-ports.js';
+import type { AnalystViews, ExposureSink } from '../domain/experiment-ports.js';
 
 /** A change log in memory; `failNext` makes appends fail, either before or after they land. */
-export class InMemoryChangeLog implements ChangeLog {
-  readonly entries: Change[] = [];
-  readonly #failures: Array<'lost' | 'landed'> = [];
-
-  failNext(mode: 'lost' | 'landed'): void {
-    this.#failures.push(mode);
-  }
-
-  async append(change: Change): Promise<void> {
-    await Promise.resolve();
-    const failure = this.#failures.shift();
-    if (failure === 'landed') this.entries.push(change);
-    if (failure !== undefined) throw new Error(`simulated log failure (${failure})`);
-    this.entries.push(change);
-  }
-
-  async readAfter(afterSeq: number, limit: number): Promise<Change[]> {
-    return this.entries.filter((change) => change.seq > afterSeq).slice(0, limit);
-  }
-}
+export class InMemoryChangeLog extends GenericInMemoryChangeLog<Change> {}
 
 export class RecordingViews implements AnalystViews {
   readonly created: string[] = [];

@@ -3,7 +3,7 @@ import { Controller } from '@nestjs/common';
 import { grpcNest } from '@kuroshio/contracts';
 import { ExperimentMetrics } from '../experiment-metrics.js';
 import { ExperimentRuntime } from '../experiment-runtime.js';
-import { callerOf } from './caller-metadata.js';
+import { callerOf } from '@kuroshio/control-plane';
 import { correctionOf, domainStates, experimentInput, msOf, protoAssignment, protoExperiment, protoResults } from './proto-mapping.js';
 
 type Api = grpcNest.experiment.v1.ExperimentServiceController;

@@ -1,4 +1,5 @@
 import { dateTimeText } from '@kuroshio/clickhouse';
+import type { ChangeLogTable } from '@kuroshio/control-plane';
 import { z } from 'zod';
 import { ARTIFACT_KINDS, CHANGE_ACTIONS, type Change, type ModelSpec, type VersionDetails } from '../domain/registry-change.js';
 
@@ -110,3 +111,11 @@ export function changeOf(raw: unknown): Change {
       return { ...meta, action: row.action, version: row.version };
   }
 }
+
+/** The change log's table (migration 0005) for `ClickHouseChangeLog`. */
+export const CHANGE_LOG_TABLE: ChangeLogTable<Change, ChangeRow> = {
+  name: 'registry_changes',
+  columns: ['seq', 'event_id', 'time_ms', 'actor', 'action', 'model_name', 'version', 'alias', 'previous_version', 'reason', 'request_id', 'payload'],
+  rowOf,
+  changeOf,
+};

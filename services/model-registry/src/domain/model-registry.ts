@@ -1,3 +1,4 @@
+import { LoggedState, type Caller } from '@kuroshio/control-plane';
 import { isAliasChange, type AliasChange, type AuditEntry, type Change, type ModelSpec } from './registry-change.js';
 import {
   decideArchiveVersion,
@@ -11,19 +12,12 @@ import {
   type Decision,
   type DecisionMeta,
 } from './registry-decisions.js';
-import { changeLogUnavailable, invalidArgument, notRebuilt } from './registry-errors.js';
+import { invalidArgument } from './registry-errors.js';
 import type { AliasChangeSink, ArtifactVerifier, ChangeLog } from './registry-ports.js';
 import * as queries from './registry-queries.js';
 import { applyChange, emptyState, type AliasEntry, type ModelEntry, type RegistryState, type VersionEntry } from './registry-state.js';
 import { checkActor, checkAlias, checkModelName, checkReason, checkText, checkVersionNumber, TEXT_LIMITS } from './registry-text.js';
-import { MutationQueue } from './mutation-queue.js';
 import { checkVersionInput, type VersionInput } from './version-input.js';
-
-/** Who asks for a change and why (from metadata or the request). */
-export interface Caller {
-  readonly actor: string;
-  readonly reason: string;
-}
 
 export interface ModelRegistryDeps {
   readonly log: ChangeLog;
@@ -46,29 +40,32 @@ const LABEL_KEY = /^[a-z][a-z0-9_.-]{0,62}$/;
  */
 export class ModelRegistry {
   readonly #deps: ModelRegistryDeps;
-  readonly #queue = new MutationQueue();
-  readonly #clock: () => number;
-  #state: RegistryState = emptyState();
-  #rebuilt = false;
-  /** A log write failed without telling whether it landed: read the log's tail before the next change. */
-  #uncertain = false;
+  readonly #log: LoggedState<RegistryState, Change>;
 
   constructor(deps: ModelRegistryDeps) {
     this.#deps = deps;
-    this.#clock = deps.clock ?? Date.now;
+    this.#log = new LoggedState({
+      subject: 'the registry',
+      log: deps.log,
+      state: emptyState(),
+      apply: applyChange,
+      newEventId: deps.newEventId,
+      ...(deps.clock === undefined ? {} : { clock: deps.clock }),
+      ...(deps.readPageSize === undefined ? {} : { readPageSize: deps.readPageSize }),
+    });
   }
 
   get rebuilt(): boolean {
-    return this.#rebuilt;
+    return this.#log.rebuilt;
   }
 
   /** Position of the last applied change. */
   get lastSeq(): number {
-    return this.#state.lastSeq;
+    return this.#log.lastSeq;
   }
 
   get queueDepth(): number {
-    return this.#queue.depth;
+    return this.#log.queueDepth;
   }
 
   /**
@@ -77,18 +74,14 @@ export class ModelRegistry {
    * between a log write and its publication (the topic is compacted, consumers see no difference).
    */
   async rebuild(): Promise<number> {
-    await this.#queue.run(async () => {
-      if (this.#rebuilt) return;
-      await this.#catchUp();
-      this.#rebuilt = true;
-      for (const model of this.#state.models.values()) {
+    return this.#log.rebuild((state) => {
+      for (const model of state.models.values()) {
         for (const history of model.aliasHistory.values()) {
           const last = history[history.length - 1];
           if (last !== undefined) void this.#deps.aliasChanges.enqueue(aliasChangeOf(last));
         }
       }
     });
-    return this.#state.lastSeq;
   }
 
   // ---- changes ----
@@ -206,61 +199,18 @@ export class ModelRegistry {
   // ---- machinery ----
 
   #readable(): RegistryState {
-    if (!this.#rebuilt) throw notRebuilt();
-    return this.#state;
+    return this.#log.readable();
   }
 
   async #mutate<T>(caller: Caller, decide: (state: RegistryState, meta: DecisionMeta) => Decision, answer: (state: RegistryState, change: Change | null) => T): Promise<T> {
-    const { result, delivery } = await this.#queue.run(async () => {
-      if (!this.#rebuilt) throw notRebuilt();
-      if (this.#uncertain) {
-        try {
-          await this.#catchUp();
-        } catch (error) {
-          throw changeLogUnavailable(error);
-        }
-        this.#uncertain = false;
-      }
-      const decision = decide(this.#state, this.#nextMeta(caller));
-      if (decision.kind === 'unchanged') return { result: answer(this.#state, null), delivery: undefined };
-      const change = decision.change;
-      try {
-        await this.#deps.log.append(change);
-        applyChange(this.#state, change);
-      } catch (error) {
-        this.#uncertain = true;
-        throw changeLogUnavailable(error);
-      }
-      return { result: answer(this.#state, change), delivery: isAliasChange(change) ? this.#deps.aliasChanges.enqueue(change) : undefined };
-    });
+    const { result, delivery } = await this.#log.mutate(caller, decide, (state, change) => ({
+      result: answer(state, change),
+      delivery: change !== null && isAliasChange(change) ? this.#deps.aliasChanges.enqueue(change) : undefined,
+    }));
     // Waiting for Kafka outside the queue: the order is fixed once enqueued, and the change is
     // durable in the log either way (an undelivered change is retried in the background).
     await delivery;
     return result;
-  }
-
-  #nextMeta(caller: Caller): DecisionMeta {
-    return {
-      seq: this.#state.lastSeq + 1,
-      eventId: this.#deps.newEventId(),
-      timeMs: Math.max(this.#clock(), this.#state.lastTimeMs),
-      actor: caller.actor,
-      reason: caller.reason,
-    };
-  }
-
-  async #catchUp(): Promise<void> {
-    const pageSize = this.#deps.readPageSize ?? 5_000;
-    for (;;) {
-      const changes = await this.#deps.log.readAfter(this.#state.lastSeq, pageSize);
-      for (const change of changes) {
-        // The same row twice (an insert the client retried) is one change.
-        const last = this.#state.audit[this.#state.audit.length - 1];
-        if (last !== undefined && change.seq === last.seq && change.eventId === last.eventId) continue;
-        applyChange(this.#state, change);
-      }
-      if (changes.length < pageSize) return;
-    }
   }
 }
 

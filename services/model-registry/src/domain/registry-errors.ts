@@ -66,14 +66,3 @@ export function requestIdReused(model: string, requestId: string, version: numbe
   );
 }
 
-export function notRebuilt(): DomainError {
-  return new DomainError('UNAVAILABLE', 'the registry is rebuilding its state from the change log; retry shortly', { reason: 'rebuilding' });
-}
-
-export function changeLogUnavailable(cause: unknown): DomainError {
-  return new DomainError(
-    'UNAVAILABLE',
-    'the change log (ClickHouse) did not confirm the write; the change may or may not be recorded: read it back before retrying',
-    { reason: 'change_log_unavailable', cause },
-  );
-}

@@ -1,15 +1,11 @@
+import type { ChangeLog as ControlPlaneChangeLog } from '@kuroshio/control-plane';
 import type { AliasChange, Artifact, Change } from './registry-change.js';
 
 // What the registry needs from the outside world; adapters for ClickHouse, Kafka and S3 implement
 // these, unit tests use in-memory fakes.
 
 /** The durable, append-only change log. */
-export interface ChangeLog {
-  /** Resolves once the entry is durable; a rejection leaves it unknown whether it was written. */
-  append(change: Change): Promise<void>;
-  /** Entries with seq > `afterSeq`, in seq order, at most `limit`. */
-  readAfter(afterSeq: number, limit: number): Promise<Change[]>;
-}
+export type ChangeLog = ControlPlaneChangeLog<Change>;
 
 /** Where alias changes go so that inference can hot-swap. */
 export interface AliasChangeSink {

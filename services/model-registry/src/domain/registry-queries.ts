@@ -1,6 +1,6 @@
 import type { AuditEntry } from './registry-change.js';
 import { aliasNotFound, invalidArgument } from './registry-errors.js';
-import { decodePageToken, page, pageSizeOf } from './page-token.js';
+import { decodePageToken, page, pageSizeOf } from '@kuroshio/control-plane';
 import { requireModel, requireVersion } from './registry-decisions.js';
 import type { ModelEntry, RegistryState, VersionEntry } from './registry-state.js';
 
@@ -14,7 +14,7 @@ export interface PageRequest {
 
 export function listModels(state: RegistryState, request: PageRequest) {
   const size = pageSizeOf(request.pageSize);
-  const after = decodePageToken<string>('models', request.pageToken, 'string');
+  const after = decodePageToken('models', request.pageToken, 'string');
   const models = [...state.models.values()].sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
   const start = after === undefined ? 0 : models.findIndex((model) => model.name > after);
   return page(models, size, start === -1 ? models.length : start, (model) => model.name, 'models');
@@ -34,7 +34,7 @@ export function getVersion(state: RegistryState, modelName: string, selector: Ve
 export function listVersions(state: RegistryState, request: PageRequest & { modelName: string; includeArchived: boolean }) {
   const model = requireModel(state, request.modelName);
   const size = pageSizeOf(request.pageSize);
-  const before = decodePageToken<number>(`versions:${model.name}`, request.pageToken, 'number');
+  const before = decodePageToken(`versions:${model.name}`, request.pageToken, 'number');
   const versions = model.versions.filter((entry) => request.includeArchived || entry.archivedAtMs === null).reverse();
   const start = before === undefined ? 0 : versions.findIndex((entry) => entry.version < before);
   const result = page(versions, size, start === -1 ? versions.length : start, (entry) => entry.version, `versions:${model.name}`);
@@ -56,7 +56,7 @@ export function listAudit(state: RegistryState, query: AuditQuery) {
     throw invalidArgument('time_range ends before it starts', 'invalid_time_range');
   }
   const size = pageSizeOf(query.pageSize);
-  const afterSeq = decodePageToken<number>('audit', query.pageToken, 'number') ?? 0;
+  const afterSeq = decodePageToken('audit', query.pageToken, 'number') ?? 0;
   const source: readonly AuditEntry[] =
     query.alias !== '' ? (state.models.get(query.modelName)?.aliasHistory.get(query.alias) ?? []) : state.audit;
   const matches = source.filter(

@@ -1,29 +1,9 @@
+import { InMemoryChangeLog as GenericInMemoryChangeLog } from '@kuroshio/control-plane';
 import type { AliasChange, Artifact, Change } from '../domain/registry-change.js';
-import type { AliasChangeSink, ArtifactVerifier, ChangeLog } from '../domain/registry-ports.js';
+import type { AliasChangeSink, ArtifactVerifier } from '../domain/registry-ports.js';
 
 /** A change log in memory; `failNext` makes appends fail, either before or after they land. */
-export class InMemoryChangeLog implements ChangeLog {
-  readonly entries: Change[] = [];
-  #failures: Array<'lost' | 'landed'> = [];
-  reads = 0;
-
-  failNext(mode: 'lost' | 'landed'): void {
-    this.#failures.push(mode);
-  }
-
-  async append(change: Change): Promise<void> {
-    await Promise.resolve();
-    const failure = this.#failures.shift();
-    if (failure === 'landed') this.entries.push(change);
-    if (failure !== undefined) throw new Error(`simulated log failure (${failure})`);
-    this.entries.push(change);
-  }
-
-  async readAfter(afterSeq: number, limit: number): Promise<Change[]> {
-    this.reads += 1;
-    return this.entries.filter((change) => change.seq > afterSeq).slice(0, limit);
-  }
-}
+export class InMemoryChangeLog extends GenericInMemoryChangeLog<Change> {}
 
 export class RecordingAliasSink implements AliasChangeSink {
   readonly published: AliasChange[] = [];

@@ -4,7 +4,7 @@ import { grpcNest } from '@kuroshio/contracts';
 import { invalidArgument } from '../domain/registry-errors.js';
 import { RegistryMetrics } from '../registry-metrics.js';
 import { RegistryRuntime } from '../registry-runtime.js';
-import { callerOf } from './caller-metadata.js';
+import { callerOf } from '@kuroshio/control-plane';
 import { artifactInputs, lineageInput, msOf, protoAlias, protoAuditEvent, protoModel, protoVersion } from './proto-mapping.js';
 
 type Req<K extends keyof grpcNest.registry.v1.ModelRegistryController> = Parameters<grpcNest.registry.v1.ModelRegistryController[K]>[0];

@@ -1,12 +1,17 @@
-import { invalidArgument } from './registry-errors.js';
+import { DomainError } from '@kuroshio/service-kit';
 
 // Page tokens are opaque to callers: base64url of {list, after}. The list name stops a token of
 // one listing from being replayed against another.
 
 export const PAGE_SIZE = { default: 100, max: 1000 } as const;
 
+function invalidArgument(message: string, field: 'page_size' | 'page_token'): DomainError {
+  return new DomainError('INVALID_ARGUMENT', message, { reason: `invalid_${field}`, details: { field } });
+}
+
+/** The page size a request asks for: 0 means the default, anything above the maximum is capped. */
 export function pageSizeOf(requested: number): number {
-  if (!Number.isInteger(requested) || requested < 0) throw invalidArgument('page_size must be a non-negative integer', 'invalid_page_size');
+  if (!Number.isInteger(requested) || requested < 0) throw invalidArgument('page_size must be a non-negative integer', 'page_size');
   return requested === 0 ? PAGE_SIZE.default : Math.min(requested, PAGE_SIZE.max);
 }
 
@@ -15,9 +20,11 @@ export function encodePageToken(list: string, after: string | number): string {
 }
 
 /** The cursor of a token, undefined for the first page; a token that is not ours is INVALID_ARGUMENT. */
-export function decodePageToken<T extends string | number>(list: string, token: string, type: 'string' | 'number'): T | undefined {
+export function decodePageToken(list: string, token: string, type: 'number'): number | undefined;
+export function decodePageToken(list: string, token: string, type: 'string'): string | undefined;
+export function decodePageToken(list: string, token: string, type: 'string' | 'number'): string | number | undefined {
   if (token === '') return undefined;
-  const bad = () => invalidArgument('page_token is not a token this listing returned', 'invalid_page_token');
+  const bad = () => invalidArgument('page_token is not a token this listing returned', 'page_token');
   if (token.length > 512 || !/^[A-Za-z0-9_-]+$/.test(token)) throw bad();
   let parsed: unknown;
   try {
@@ -28,10 +35,11 @@ export function decodePageToken<T extends string | number>(list: string, token: 
   if (typeof parsed !== 'object' || parsed === null) throw bad();
   const { list: tokenList, after } = parsed as { list?: unknown; after?: unknown };
   if (tokenList !== list || typeof after !== type) throw bad();
-  return after as T;
+  if (typeof after === 'number' && !Number.isSafeInteger(after)) throw bad();
+  return after as string | number;
 }
 
-/** One page of `items` (already in listing order) after the cursor. */
+/** One page of `items` (already in listing order) from `startIndex`, with the token of the next. */
 export function page<T>(items: readonly T[], size: number, startIndex: number, cursorOf: (item: T) => string | number, list: string) {
   const slice = items.slice(startIndex, startIndex + size);
   const last = slice[slice.length - 1];

@@ -1,6 +1,6 @@
 /**
  * Runs tasks one at a time in the order they were submitted; a task that fails does not stop the
- * ones behind it. The registry's single writer: a decision, its log write and its application to
+ * ones behind it. A control plane's single writer: a decision, its log write and its application to
  * memory happen inside one task, so no other change can interleave.
  */
 export class MutationQueue {

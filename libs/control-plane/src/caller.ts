@@ -1,7 +1,12 @@
 import type { Metadata } from '@grpc/grpc-js';
-import type { Caller } from '../domain/experiment-catalog.js';
 
-/** Metadata key naming who makes a change; mutating calls without it get UNAUTHENTICATED (as the model registry). */
+/** Who asks for a change and why (from metadata or the request). */
+export interface Caller {
+  readonly actor: string;
+  readonly reason: string;
+}
+
+/** Metadata key naming who makes a change; mutating calls without it get UNAUTHENTICATED. */
 export const ACTOR_METADATA = 'x-kuroshio-actor';
 /** Metadata key with the why of a change, for requests without a `reason` field. */
 export const REASON_METADATA = 'x-kuroshio-reason';
@@ -11,7 +16,10 @@ function text(metadata: Metadata | undefined, key: string): string {
   return typeof value === 'string' ? value : '';
 }
 
-/** The caller of a change. The request's own `reason` wins; the metadata reason is the fallback. */
+/**
+ * The caller of a change. The request's own `reason` wins; the metadata reason is the fallback.
+ * Identity and reason are checked by the domain (empty actor: UNAUTHENTICATED).
+ */
 export function callerOf(metadata: Metadata | undefined, requestReason = ''): Caller {
   return { actor: text(metadata, ACTOR_METADATA), reason: requestReason !== '' ? requestReason : text(metadata, REASON_METADATA) };
 }

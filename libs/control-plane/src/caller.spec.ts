@@ -1,6 +1,6 @@
 import { Metadata } from '@grpc/grpc-js';
 import { describe, expect, it } from 'vitest';
-import { callerOf } from './caller-metadata.js';
+import { callerOf } from './caller.js';
 
 describe('callerOf', () => {
   const metadata = new Metadata();
