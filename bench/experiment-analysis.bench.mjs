@@ -9,12 +9,17 @@
 //    month is settled, so the analysis reads it without FINAL, as it reads history in production.
 // 2. Rounds alternate: reference `SELECT count() ... WHERE experiment_key = k AND exposed_at_ms < t`,
 //    then the full analysis of three metrics (conversion, revenue with CUPED, count) with the daily
-//    cumulative lift. Median seconds over the rounds; target <= 3 s for 10M exposures.
+//    cumulative lift. Median seconds over the rounds; target <= 3 s for 10M exposures. Every statement
+//    of an analysis runs under its own query_id with log_queries=1, so the server's CPU seconds per
+//    analysis (user + system, system.query_log) are reported too: robust where wall time is not on
+//    a shared 2-core machine. The query carries the events lower bound the service derives from the
+//    experiment's creation (decision 0020); here it prunes nothing.
 // 3. Once, the query this one replaced (same statistics required), for a before/after under the same load.
 // 4. Once more after a replayed event lands in every month (a level-0 part each): every month is read
 //    FINAL, the worst case (params.unsettled_analysis_seconds); the results must not change.
 // Needs the stack and built code (npx tsc -b services/experiment). Run under the bench lock:
 //   flock /tmp/kuroshio-bench.lock npm run bench experiment-analysis
+import { ClickHouseLogLevel, createClient } from '@clickhouse/client';
 import { randomBytes } from 'node:crypto';
 import { existsSync } from 'node:fs';
 import { cpus, loadavg } from 'node:os';
@@ -32,7 +37,7 @@ export default async function run(ctx) {
   if (!existsSync(join(ctx.root, 'services/experiment/dist/adapters/clickhouse-analysis.js'))) {
     throw new Error('build the experiment service first: npx tsc -b services/experiment');
   }
-  const [{ ClickHouseClient, sql, ident }, { Secret }, { createLogger }, { ClickHouseAnalysis, statisticsRows }, { computeResults }, { checkExperimentInput }, { referenceStatisticsSql }] = await Promise.all([
+  const [{ ClickHouseClient, sql, ident, joinSql }, { Secret }, { createLogger }, { ClickHouseAnalysis, statisticsRows }, { computeResults }, { checkExperimentInput }, { referenceStatisticsSql }] = await Promise.all([
     dist('libs/clickhouse/dist/index.js'),
     dist('libs/config/dist/index.js'),
     dist('libs/telemetry/dist/index.js'),
@@ -67,7 +72,18 @@ export default async function run(ctx) {
   );
   const startMs = Date.UTC(2026, 0, 1);
   const asOfMs = startMs + 60 * DAY_MS;
-  const analysis = new ClickHouseAnalysis(clickhouse);
+  const logged = loggedClient(database, env);
+  const analysis = new ClickHouseAnalysis(logged);
+  // Server CPU seconds (user + system) of the statements run through `logged` since the last call.
+  const serverCpuSeconds = async () => {
+    const ids = logged.takeQueryIds();
+    await clickhouse.command(sql`SYSTEM FLUSH LOGS`);
+    const [row] = await clickhouse.query(sql`
+      SELECT count() AS n, sum(ProfileEvents.Values[indexOf(ProfileEvents.Names, 'UserTimeMicroseconds')] + ProfileEvents.Values[indexOf(ProfileEvents.Names, 'SystemTimeMicroseconds')]) AS us
+      FROM system.query_log WHERE type = 2 AND query_id IN (${joinSql(ids.map((id) => sql`${id}`), ', ')})`);
+    if (Number(row.n) !== ids.length) throw new Error(`query_log holds ${row.n} of ${ids.length} statements`);
+    return Number((Number(row.us) / 1e6).toFixed(2));
+  };
   try {
     await ctx.exec(process.execPath, ['libs/clickhouse/dist/cli/migrate.js'], { env: { ...env, CLICKHOUSE_DATABASE: database }, timeoutMs: 120_000 });
     const generated = performance.now();
@@ -90,9 +106,12 @@ export default async function run(ctx) {
     const counts = await clickhouse.query(sql`SELECT (SELECT count() FROM exposures) AS exposures, (SELECT count() FROM events) AS events`);
     log(`generated in ${((performance.now() - generated) / 1000).toFixed(1)} s: ${JSON.stringify(counts[0])}`);
 
-    const query = { experimentKey: KEY, asOfMs, variants: spec.variants.map((v) => v.key), metrics: spec.metrics };
+    // As the service asks (experiment-analysis.ts): no first exposure more than a day before the
+    // experiment's creation, here its first day. Every bench event is after that minus the lookback.
+    const query = { experimentKey: KEY, asOfMs, variants: spec.variants.map((v) => v.key), metrics: spec.metrics, exposuresFromMs: startMs - DAY_MS };
     const reference = [];
     const analysisSeconds = [];
+    const analysisCpuSeconds = [];
     let last;
     let lastRows;
     for (let round = 0; round < ROUNDS; round++) {
@@ -104,22 +123,25 @@ export default async function run(ctx) {
       lastRows = rows;
       last = computeResults(spec, rows, { alpha: 0.05, correction: 'holm', disableCuped: false, includeCumulative: true, srmThreshold: 0.001, asOfMs, computedAtMs: Date.now(), windowStartMs: startMs });
       analysisSeconds.push((performance.now() - started) / 1000);
-      log(`round ${round + 1}: count() ${reference.at(-1).toFixed(3)} s, analysis ${analysisSeconds.at(-1).toFixed(3)} s`);
+      analysisCpuSeconds.push(await serverCpuSeconds());
+      log(`round ${round + 1}: count() ${reference.at(-1).toFixed(3)} s, analysis ${analysisSeconds.at(-1).toFixed(3)} s (server CPU ${analysisCpuSeconds.at(-1)} s)`);
     }
     // The query this one replaced (raw exposures ANY LEFT JOIN events, all FINAL), once, same data and load.
     const previousStarted = performance.now();
-    const previousRows = statisticsRows(query, await clickhouse.query(referenceStatisticsSql(query)));
+    const previousRows = statisticsRows(query, await logged.query(referenceStatisticsSql(query)));
     const previousSeconds = (performance.now() - previousStarted) / 1000;
+    const previousCpuSeconds = await serverCpuSeconds();
     if (JSON.stringify(previousRows) !== JSON.stringify(lastRows)) throw new Error('the previous query gives other statistics');
-    log(`previous query (before first_exposures): ${previousSeconds.toFixed(3)} s, same statistics`);
+    log(`previous query (before first_exposures): ${previousSeconds.toFixed(3)} s (server CPU ${previousCpuSeconds} s), same statistics`);
     // A replay of one existing event per month: a second part in each, so none is settled any more.
     await clickhouse.command(sql`
       INSERT INTO events SELECT * FROM events WHERE message_id IN (SELECT any(message_id) FROM events GROUP BY toYYYYMM(event_time))`);
     const unsettledStarted = performance.now();
     const unsettledRows = await analysis.statistics(query);
     const unsettledSeconds = (performance.now() - unsettledStarted) / 1000;
+    const unsettledCpuSeconds = await serverCpuSeconds();
     if (JSON.stringify(unsettledRows) !== JSON.stringify(lastRows) || unsettledRows.length === 0) throw new Error('the FINAL read changed the statistics');
-    log(`every month unsettled (read FINAL): analysis ${unsettledSeconds.toFixed(3)} s`);
+    log(`every month unsettled (read FINAL): analysis ${unsettledSeconds.toFixed(3)} s (server CPU ${unsettledCpuSeconds} s)`);
     const units = last.sampleRatio.allocations.reduce((sum, a) => sum + a.units, 0);
     if (units !== UNITS) throw new Error(`analysis counted ${units} units of ${UNITS}`);
     const paid = last.metrics[0].comparisons[0];
@@ -135,10 +157,14 @@ export default async function run(ctx) {
       load_avg_1m_at_start: loadAtStart,
       target_seconds: 3,
       analysis_seconds_per_round: analysisSeconds,
+      analysis_server_cpu_seconds_per_round: analysisCpuSeconds,
+      analysis_server_cpu_seconds_median: median(analysisCpuSeconds),
       unsettled_analysis_seconds: unsettledSeconds,
+      unsettled_analysis_server_cpu_seconds: unsettledCpuSeconds,
       previous_query_seconds: previousSeconds,
+      previous_query_server_cpu_seconds: previousCpuSeconds,
       reference_seconds_per_round: reference,
-      note: 'wall-clock seconds, median over rounds; reference is a plain count() over the same exposures in the same run; events merged (settled months, read without FINAL); unsettled_analysis_seconds: one analysis after a replay in every month (all read FINAL); previous_query_seconds: the query before first_exposures (testing/reference-statistics-sql.ts), once, same statistics',
+      note: 'wall-clock seconds, median over rounds; reference is a plain count() over the same exposures in the same run; events merged (settled months, read without FINAL); unsettled_analysis_seconds: one analysis after a replay in every month (all read FINAL); previous_query_seconds: the query before first_exposures (testing/reference-statistics-sql.ts), once, same statistics; *_server_cpu_seconds: user + system CPU of the statements in system.query_log (log_queries=1 on the analysis client only)',
     };
     return [
       { name: 'experiment-analysis/seconds-10m-exposures', unit: 's', value: median(analysisSeconds), better: 'lower', reference: { name: 'clickhouse-count-scan/seconds', value: median(reference) }, params },
@@ -146,7 +172,49 @@ export default async function run(ctx) {
   } finally {
     await clickhouse.command(sql`DROP DATABASE IF EXISTS ${ident(database)}`).catch(() => undefined);
     await clickhouse.close();
+    await logged.close();
   }
+}
+
+/**
+ * What ClickHouseAnalysis needs of a client (query, command, database), on the same driver settings
+ * as @kuroshio/clickhouse's client plus log_queries=1 and a query_id per statement, so that the
+ * server's CPU for each analysis can be read from system.query_log.
+ */
+function loggedClient(database, env) {
+  const driver = createClient({
+    url: env.CLICKHOUSE_URL,
+    database,
+    username: env.CLICKHOUSE_USER,
+    password: env.CLICKHOUSE_PASSWORD ?? '',
+    request_timeout: 900_000,
+    compression: { request: false, response: false },
+    application: 'kuroshio-bench',
+    clickhouse_settings: { log_queries: 1 },
+    log: { level: ClickHouseLogLevel.ERROR },
+  });
+  let ids = [];
+  const nextId = () => {
+    const id = `${database}_${randomBytes(6).toString('hex')}`;
+    ids.push(id);
+    return id;
+  };
+  return {
+    database,
+    async query(statement) {
+      const result = await driver.query({ query: statement.text, format: 'JSONEachRow', query_id: nextId() });
+      return result.json();
+    },
+    async command(statement) {
+      await driver.command({ query: statement.text, query_id: nextId() });
+    },
+    takeQueryIds() {
+      const taken = ids;
+      ids = [];
+      return taken;
+    },
+    close: () => driver.close(),
+  };
 }
 
 function median(values) {

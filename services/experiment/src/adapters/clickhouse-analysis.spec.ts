@@ -9,6 +9,7 @@ const query: StatisticsQuery = {
   variants: ['a', 'b'],
   metrics: [{ key: 'm', description: '', kind: 'count', event: 'e', property: '', filters: [], windowMs: null, role: 'primary', direction: 'increase', cupedLookbackMs: null }],
 };
+const DAY = 86_400_000;
 const row = (n: number) => ({ variant: 1, day: 20_000, n: String(n), s0: 1, q0: 1, x0s: 0, xx0: 0, xy0: 0 });
 
 /** A client whose system.parts answers come from `parts` in turn and whose statistics answers are numbered. */
@@ -54,5 +55,22 @@ describe('ClickHouseAnalysis.statistics', () => {
     await new ClickHouseAnalysis(client).statistics(query);
     expect(statements).toHaveLength(1);
     expect(statements[0]).not.toContain('FROM events WHERE');
+  });
+
+  it('skips the events before the first-exposure day and keeps the rows when no unit was first exposed before it', async () => {
+    const { client, statements } = fakeClient([[]]);
+    const rows = await new ClickHouseAnalysis(client).statistics({ ...query, exposuresFromMs: 20_000 * DAY + 5 });
+    expect(rows.map((r) => r.units)).toEqual([1]);
+    expect(statements).toHaveLength(1);
+    expect(statements[0]).toContain(`event_time_ms >= ${20_000 * DAY}`);
+  });
+
+  it('reads every event again when a unit was first exposed before that day (rows of an earlier day)', async () => {
+    const { client, statements } = fakeClient([[]]);
+    const rows = await new ClickHouseAnalysis(client).statistics({ ...query, exposuresFromMs: 20_001 * DAY });
+    expect(rows.map((r) => r.units)).toEqual([2]);
+    expect(statements).toHaveLength(2);
+    expect(statements[0]).toContain(`event_time_ms >= ${20_001 * DAY}`);
+    expect(statements[1]).not.toContain('event_time_ms >=');
   });
 });

@@ -2,7 +2,7 @@ import { sql, type ClickHouseClient } from '@kuroshio/clickhouse';
 import { analystViewSql } from '../analysis/analyst-view-sql.js';
 import type { StatisticsSource } from '../analysis/experiment-analysis.js';
 import { settledMonths, stillSettled, type EventsPart, type SettledMonths } from '../analysis/settled-event-months.js';
-import { sufficientStatisticsSql, type StatisticsQuery } from '../analysis/sufficient-statistics-sql.js';
+import { eventsLowerBoundMs, firstExposuresKeptBound, sufficientStatisticsSql, type StatisticsQuery } from '../analysis/sufficient-statistics-sql.js';
 import type { StatisticsRow } from '../analysis/variant-sums.js';
 import type { ExperimentSpec } from '../domain/experiment-definition.js';
 import type { AnalystViews } from '../domain/experiment-ports.js';
@@ -38,16 +38,20 @@ export class ClickHouseAnalysis implements StatisticsSource, AnalystViews {
   constructor(private readonly client: Client) {}
 
   /**
-   * Reads the months of `events` that hold no replayed duplicate without FINAL. Whether the read
-   * saw exactly the parts that made them settled is checked afterwards (parts never come back, so
-   * the same part before and after means the read held it); if an insert or merge touched one in
-   * between, the query runs again with FINAL everywhere, as before.
+   * Reads the months of `events` that hold no replayed duplicate without FINAL, and no event before
+   * the query's lower bound (`eventsLowerBoundMs`). Both shortcuts are checked afterwards: whether
+   * the read saw exactly the parts that made the months settled (parts never come back, so the same
+   * part before and after means the read held it), and whether any unit was first exposed before
+   * the bound (the rows' days). If an insert or merge touched a settled month in between, or the
+   * bound did not hold, the query runs again with FINAL everywhere and every event, as before.
    */
   async statistics(query: StatisticsQuery): Promise<StatisticsRow[]> {
     const settled = await this.settledEventMonths();
-    const rows = await this.client.query<Record<string, unknown>>(sufficientStatisticsSql(query, { settledMonths: [...settled.keys()] }));
-    const exact = settled.size === 0 || stillSettled(settled, await this.settledEventMonths());
-    const checked = exact ? rows : await this.client.query<Record<string, unknown>>(sufficientStatisticsSql(query));
+    const fromMs = eventsLowerBoundMs(query);
+    const rows = await this.client.query<Record<string, unknown>>(sufficientStatisticsSql(query, { settledMonths: [...settled.keys()], fromMs }));
+    const partsHeld = settled.size === 0 || stillSettled(settled, await this.settledEventMonths());
+    const boundHeld = firstExposuresKeptBound(query, rows.map((row) => numeric(row['day'])));
+    const checked = partsHeld && boundHeld ? rows : await this.client.query<Record<string, unknown>>(sufficientStatisticsSql(query));
     return statisticsRows(query, checked);
   }
 

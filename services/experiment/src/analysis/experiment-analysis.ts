@@ -5,7 +5,7 @@ import { checkExperimentKey } from '../domain/experiment-input.js';
 import { computeResults } from './experiment-results.js';
 import { CORRECTIONS, type Correction } from './multiple-testing.js';
 import type { ExperimentResults } from './results-model.js';
-import type { StatisticsQuery } from './sufficient-statistics-sql.js';
+import { DAY_MS, type StatisticsQuery } from './sufficient-statistics-sql.js';
 import type { StatisticsRow } from './variant-sums.js';
 
 /** Runs the sufficient-statistics query (ClickHouse in production). */
@@ -26,6 +26,10 @@ export interface ResultsRequest {
 }
 
 const LATEST_INSTANT_MS = Date.UTC(9999, 11, 31);
+// Exposures come after the experiment's creation, but inference stamps them with its own clock:
+// the events bound assumes none is more than a day earlier (the adapter checks, and reads every
+// event if one is).
+const EXPOSURE_CLOCK_MARGIN_MS = DAY_MS;
 export const DEFAULT_ALPHA = 0.05;
 
 export interface ExperimentAnalysisDeps {
@@ -55,7 +59,13 @@ export class ExperimentAnalysis {
     const entry = this.deps.catalog.get(key);
     let rows: StatisticsRow[];
     try {
-      rows = await this.deps.source.statistics({ experimentKey: key, asOfMs: Math.floor(asOfMs), variants: entry.spec.variants.map((v) => v.key), metrics: entry.spec.metrics });
+      rows = await this.deps.source.statistics({
+        experimentKey: key,
+        asOfMs: Math.floor(asOfMs),
+        variants: entry.spec.variants.map((v) => v.key),
+        metrics: entry.spec.metrics,
+        exposuresFromMs: Math.max(0, entry.createdAtMs - EXPOSURE_CLOCK_MARGIN_MS),
+      });
     } catch (error) {
       throw warehouseUnavailable('computing the sufficient statistics', error);
     }

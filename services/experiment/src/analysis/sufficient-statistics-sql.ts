@@ -11,11 +11,49 @@ export interface StatisticsQuery {
   /** Exposures and events strictly before this instant. */
   readonly asOfMs: number;
   readonly metrics: readonly MetricSpec[];
+  /**
+   * An instant that, as far as the caller knows, no unit's first exposure precedes (the experiment's
+   * creation less a margin for clock skew). Lets the query skip the events before its day minus the
+   * longest CUPED lookback, which can count for no unit, and prune their months. Only a promise:
+   * `firstExposuresKeptBound` checks it against the result. Absent or null: every event is read.
+   */
+  readonly exposuresFromMs?: number | null;
 }
 
-/** How to read `events`: the months (YYYYMM) known to hold no replayed duplicate are read without FINAL. */
+/**
+ * How to read `events`: the months (YYYYMM) known to hold no replayed duplicate are read without
+ * FINAL; with `fromMs`, events before it are not read (`eventsLowerBoundMs`).
+ */
 export interface EventsRead {
   readonly settledMonths: readonly number[];
+  readonly fromMs?: number | null;
+}
+
+/**
+ * The events the query must read start here when every first exposure is on or after the day of
+ * `query.exposuresFromMs`: an event counts for a unit only from its first exposure minus its
+ * metric's lookback. null without `exposuresFromMs`.
+ */
+export function eventsLowerBoundMs(query: StatisticsQuery): number | null {
+  const day = firstExposureDayBound(query);
+  if (day === null) return null;
+  const lookback = Math.max(0, ...query.metrics.map((metric) => metric.cupedLookbackMs ?? 0));
+  return Math.max(0, day * DAY_MS - lookback);
+}
+
+/**
+ * True when the result rows (their `day` of first exposure) show that `eventsLowerBoundMs` held: no
+ * unit first exposed before the day of `query.exposuresFromMs`. Every unit exposed before the
+ * analysis instant is in some row, so a broken promise is always seen.
+ */
+export function firstExposuresKeptBound(query: StatisticsQuery, days: readonly number[]): boolean {
+  const day = firstExposureDayBound(query);
+  return day === null || days.every((rowDay) => rowDay >= day);
+}
+
+function firstExposureDayBound(query: StatisticsQuery): number | null {
+  const from = query.exposuresFromMs;
+  return from === undefined || from === null ? null : Math.floor(from / DAY_MS);
 }
 
 // A unit's first exposure packed as exposed_at_ms * 256 + variant position: one min() picks the
@@ -39,8 +77,8 @@ const NOT_EXPOSED = 18446744073709551615n;
  * events get empty arrays, i.e. 0. Units are keyed by cityHash64 of their id (events by
  * cityHash64(customer_id)): a collision of two ids among 10M units has a probability of ~3e-6 and
  * would merge two units. Events are read FINAL (a replayed event must not count twice) except in
- * `read.settledMonths`, which hold none. Every value is escaped by `sql`; column aliases come from
- * metric positions, never from metric names.
+ * `read.settledMonths`, which hold none, and from `read.fromMs` on when given. Every value is escaped
+ * by `sql`; column aliases come from metric positions, never from metric names.
  */
 export function sufficientStatisticsSql(query: StatisticsQuery, read: EventsRead = { settledMonths: [] }): Sql {
   const { metrics } = query;
@@ -108,12 +146,19 @@ function eventRows(query: StatisticsQuery, summed: readonly number[], read: Even
     .reduce((sum, bit) => sql`${sum} + ${bit}`);
   const amounts = summed.map((i) => sql`, ${numberAt((metrics[i] as MetricSpec).property)} AS ${ident(`amount${i}`)}`);
   const select = sql`SELECT cityHash64(customer_id) AS u, toUInt8(0) AS e, toUInt64(${NOT_EXPOSED}) AS p, event_time_ms AS t, toUInt32(${mask}) AS m${joinSql(amounts, '\n')}`;
-  const where = sql`type = 'track' AND event IN (${joinSql(events.map((event) => sql`${event}`), ', ')}) AND event_time_ms < ${asOfMs}`;
+  const where = sql`type = 'track' AND event IN (${joinSql(events.map((event) => sql`${event}`), ', ')}) AND event_time_ms < ${asOfMs}${fromSql(read.fromMs ?? null)}`;
   if (read.settledMonths.length === 0) return sql`${select} FROM events FINAL WHERE ${where}`;
   return sql`
     ${select} FROM events WHERE ${where} AND ${inMonthsSql(read.settledMonths)}
     UNION ALL
     ${select} FROM events FINAL WHERE ${where} AND ${outsideMonthsSql(read.settledMonths)}`;
+}
+
+// event_time is event_time_ms cut to the second; the day of margin only keeps the month pruning
+// (by event_time, the partition key) from ever dropping an event the exact condition keeps.
+function fromSql(fromMs: number | null): Sql {
+  if (fromMs === null) return sql``;
+  return sql` AND event_time_ms >= ${fromMs} AND event_time >= toDateTime(${Math.max(0, Math.floor(fromMs / 1000) - 86_400)})`;
 }
 
 function afterExposure(metric: MetricSpec): Sql {

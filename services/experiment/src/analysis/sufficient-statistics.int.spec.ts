@@ -6,7 +6,7 @@ import type { MetricSpec } from '../domain/experiment-definition.js';
 import { IsolatedStack } from '../testing/experiment-under-test.js';
 import { referenceStatisticsSql } from '../testing/reference-statistics-sql.js';
 import { inMonthsSql, outsideMonthsSql } from './settled-event-months.js';
-import type { StatisticsQuery } from './sufficient-statistics-sql.js';
+import { eventsLowerBoundMs, sufficientStatisticsSql, type StatisticsQuery } from './sufficient-statistics-sql.js';
 import type { StatisticsRow } from './variant-sums.js';
 
 // The service's statistics query (first_exposures + one GROUP BY unit, settled months without FINAL)
@@ -131,6 +131,27 @@ describe('sufficient statistics from first_exposures (one GROUP BY unit)', () =>
     expect([metric(control, 1, 'sumX'), metric(treatment, 1, 'sumX')]).toEqual([9, 12]); // u10's February payment; u2's 5 + 7
     expect(metric(treatment, 1, 'sumOfProducts')).toBe(12 * 20);
     expect([metric(control, 2, 'sum'), metric(treatment, 2, 'sum')]).toEqual([0, 3]); // line calls until the instant
+  });
+
+  it('skips events before the first-exposure day minus the lookback and still equals the previous query', async () => {
+    // Every unit is first exposed on T0's day or later: events from T0 - 30 days on are read (u2's
+    // covariate at T0 + 1 h - 30 days is the earliest that counts).
+    for (const asOfMs of [T0 + 2 * DAY, AS_OF, T0 + 100 * DAY]) {
+      const bounded = { ...query(asOfMs), exposuresFromMs: T0 + 5 * HOUR };
+      expect(eventsLowerBoundMs(bounded)).toBe(T0 - 30 * DAY);
+      expect(await analysis.statistics(bounded), `as of ${asOfMs}`).toEqual(await referenceRows(query(asOfMs)));
+    }
+  });
+
+  it('reads every event again when a unit was first exposed before the promised day', async () => {
+    // u1, u2, u7 and u10 are first exposed on T0's day, before T0 + 1 day: with the bound alone,
+    // u2's covariate payment (T0 + 1 h - 30 days) would be skipped.
+    const broken = { ...query(AS_OF), exposuresFromMs: T0 + DAY };
+    const boundOnly = statisticsRows(broken, await stack.clickhouse.query<Record<string, unknown>>(sufficientStatisticsSql(broken, { settledMonths: [], fromMs: eventsLowerBoundMs(broken) })));
+    expect(total(byVariant(boundOnly, 'treatment'), (r) => r.metrics[1]!.sumX)).toBe(5);
+    const reference = await referenceRows(query(AS_OF));
+    expect(total(byVariant(reference, 'treatment'), (r) => r.metrics[1]!.sumX)).toBe(12);
+    expect(await analysis.statistics(broken)).toEqual(reference);
   });
 
   it('puts a unit whose first exposures share a millisecond under the lower variant position', async () => {
