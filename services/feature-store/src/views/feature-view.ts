@@ -5,6 +5,8 @@
  * this one definition, which is what makes their values comparable (the parity check).
  */
 
+import type { PropertyFilterOperator, PropertyFilterSpec, PropertyScalar } from '@kuroshio/clickhouse';
+
 export type Aggregation =
   | 'count'
   | 'sum'
@@ -17,26 +19,12 @@ export type Aggregation =
 
 export type FeatureValueType = 'double' | 'int64' | 'string' | 'bool';
 
-export type FilterOperator =
-  | 'equals'
-  | 'not_equals'
-  | 'in'
-  | 'not_in'
-  | 'greater_than'
-  | 'greater_than_or_equal'
-  | 'less_than'
-  | 'less_than_or_equal'
-  | 'exists'
-  | 'not_exists';
-
-export type ScalarValue = string | number | boolean;
-
+// Property filters are the ones `@kuroshio/clickhouse` turns into SQL (shared with the experiment
+// analysis and the trainer); the feature store's names for them:
+export type FilterOperator = PropertyFilterOperator;
+export type ScalarValue = PropertyScalar;
 /** A condition on the event's `properties`, by dotted path (e.g. `payment.method`). */
-export interface PropertyFilter {
-  readonly path: string;
-  readonly operator: FilterOperator;
-  readonly values: readonly ScalarValue[];
-}
+export type PropertyFilter = PropertyFilterSpec;
 
 /**
  * One feature of a view. The value of a feature for an entity at an as-of instant T (the same rule
