@@ -25,6 +25,8 @@ const REFERENCE_RECORDS = 1_000_000;
 // young generation alone takes 128 MiB of RSS under load. Capping the old generation as well
 // (--max-old-space-size) keeps RSS under 300 MiB but costs a third of the batched throughput.
 const NODE_FLAGS = ['--max-semi-space-size=16'];
+// Extra flags for a profiling run (e.g. COLLECTOR_BENCH_EXTRA_NODE_FLAGS="--cpu-prof --cpu-prof-dir=/tmp/prof").
+const EXTRA_NODE_FLAGS = (process.env.COLLECTOR_BENCH_EXTRA_NODE_FLAGS ?? '').split(' ').filter(Boolean);
 const TARGETS = { batchedEventsPerSec: 50_000, singleRequestsPerSec: 5_000, singleP99Ms: 50, rssMiB: 300 };
 
 export default async function run(ctx) {
@@ -46,7 +48,7 @@ export default async function run(ctx) {
     JSON.stringify([{ tenant: 'bench', source: 'bench-app', channel: 'app', writeKeySha256: createHash('sha256').update(writeKey).digest('hex') }]),
   );
   const partitions = await ensureBenchRawTopic(ctx.env.KAFKA_BROKERS);
-  const collector = await startCollector(ctx, { main, nodeFlags: NODE_FLAGS, sourcesFile, rawTopic: BENCH_RAW_TOPIC });
+  const collector = await startCollector(ctx, { main, nodeFlags: [...NODE_FLAGS, ...EXTRA_NODE_FLAGS], sourcesFile, rawTopic: BENCH_RAW_TOPIC });
   const runId = `bench-${randomBytes(5).toString('hex')}`;
   const headers = { 'content-type': 'application/json', authorization: `Basic ${Buffer.from(`${writeKey}:`).toString('base64')}` };
   try {
@@ -65,7 +67,9 @@ export default async function run(ctx) {
     const batchedOptions = { path: '/v1/batch', connections: BATCH.connections, next: batch.next };
     acknowledged += (await drive(batchedOptions, BATCH.warmupSeconds)).ok * EVENTS_PER_BATCH;
     const batchedRss = collector.sampleRss();
+    const batchedCpu = collector.measureCpu();
     const batched = await drive(batchedOptions, BATCH.seconds);
+    const batchedCpuSeconds = batchedCpu.stop();
     const batchedPeakRss = batchedRss.stop();
     acknowledged += batched.ok * EVENTS_PER_BATCH;
 
@@ -74,7 +78,9 @@ export default async function run(ctx) {
     const singleOptions = { path: '/v1/track', connections: SINGLE.connections, next: single.next, rate: SINGLE.rate };
     acknowledged += (await drive(singleOptions, SINGLE.warmupSeconds)).ok;
     const singleRss = collector.sampleRss();
+    const singleCpu = collector.measureCpu();
     const singleRun = await drive(singleOptions, SINGLE.seconds);
+    const singleCpuSeconds = singleCpu.stop();
     const singlePeakRss = singleRss.stop();
     acknowledged += singleRun.ok;
 
@@ -96,7 +102,7 @@ export default async function run(ctx) {
       cpus: cpus().length,
       load_avg_1m_at_start: loadAtStart,
       note: 'one collector process; autocannon, the Kafka broker and the collector share the machine',
-      collector_node_flags: NODE_FLAGS,
+      collector_node_flags: [...NODE_FLAGS, ...EXTRA_NODE_FLAGS],
       event_bytes: EVENT_BYTES_TARGET,
       events_acknowledged: acknowledged,
       topic: BENCH_RAW_TOPIC,
@@ -121,6 +127,9 @@ export default async function run(ctx) {
       requests_per_sec: batched.requestsPerSec,
       latency_ms: batched.latency,
       peak_rss_mib_while_measured: batchedPeakRss,
+      // CPU time of the collector process (user + system, /proc) over the measured run: robust on a shared machine.
+      collector_cpu_seconds: batchedCpuSeconds,
+      collector_cpu_us_per_event: (batchedCpuSeconds * 1e6) / Math.max(1, batched.ok * EVENTS_PER_BATCH),
     };
     const singleParams = {
       ...common,
@@ -136,6 +145,8 @@ export default async function run(ctx) {
       errors: singleRun.errors,
       latency_ms: singleRun.latency,
       peak_rss_mib_while_measured: singlePeakRss,
+      collector_cpu_seconds: singleCpuSeconds,
+      collector_cpu_us_per_request: (singleCpuSeconds * 1e6) / Math.max(1, singleRun.ok),
     };
     const batchedEventsPerSec = (batched.ok * EVENTS_PER_BATCH) / batched.seconds;
     const peakRss = Math.max(batchedPeakRss, singlePeakRss);
@@ -146,6 +157,7 @@ export default async function run(ctx) {
       { name: 'collector/single-requests-per-sec', unit: 'requests/s', value: singleRun.ok / singleRun.seconds, better: 'higher', reference: referenceFigure, params: singleParams },
       { name: 'collector/single-latency-p50', unit: 'ms', value: singleRun.latency.p50, better: 'lower', reference: null, params: singleParams },
       { name: 'collector/single-latency-p99', unit: 'ms', value: singleRun.latency.p99, better: 'lower', reference: null, params: singleParams },
+      { name: 'collector/batched-cpu-us-per-event', unit: 'µs', value: batchedParams.collector_cpu_us_per_event, better: 'lower', reference: null, params: batchedParams },
       { name: 'collector/peak-rss-under-load', unit: 'MiB', value: peakRss, better: 'lower', reference: null, params: { ...common, batched_peak_rss_mib: batchedPeakRss, single_peak_rss_mib: singlePeakRss } },
     ];
   } finally {

@@ -14,6 +14,15 @@ async function freePort() {
   return port;
 }
 
+// utime + stime of /proc/<pid>/stat, in clock ticks (USER_HZ, 100 on Linux).
+const CLOCK_TICKS_PER_SEC = 100;
+function cpuSeconds(pid) {
+  const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+  // Fields after the command name (which may contain spaces) start at the last ')'.
+  const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+  return (Number(fields[11]) + Number(fields[12])) / CLOCK_TICKS_PER_SEC;
+}
+
 function statusKiB(pid, field) {
   const match = new RegExp(`^${field}:\\s+(\\d+) kB`, 'm').exec(readFileSync(`/proc/${pid}/status`, 'utf8'));
   return match ? Number(match[1]) : Number.NaN;
@@ -73,6 +82,11 @@ export async function startCollector(ctx, { main, nodeFlags, sourcesFile, rawTop
           return Math.round(peak / 1024);
         },
       };
+    },
+    /** Starts counting the process's CPU time; stop() returns the seconds used since (user + system). */
+    measureCpu() {
+      const start = cpuSeconds(child.pid);
+      return { stop: () => cpuSeconds(child.pid) - start };
     },
     /** The kernel's high-water mark of the process's RSS since it started, in MiB. */
     vmHwmMiB: () => Math.round(statusKiB(child.pid, 'VmHWM') / 1024),

@@ -2,6 +2,7 @@ import type { StructuredLogger } from '@kuroshio/telemetry';
 // Before kafkajs: whoever imports this file directly still gets the cheaper encoding.
 import './kafkajs-encoding.js';
 import './kafkajs-partitioning.js';
+import './kafkajs-produce-request.js';
 import { Kafka, Partitioners, logLevel, type Admin, type Consumer, type Producer, type SASLOptions } from 'kafkajs';
 import { KafkaConsumer, consumerDefaults, type ConsumerOptions } from './consumer.js';
 import type { KafkaConnectionOptions, KafkaSasl } from './kafka-connection.js';

@@ -11,17 +11,24 @@ interface Encoder {
   writeInt8(value: number): Encoder;
   writeInt32(value: number): Encoder;
   writeVarInt(value: number): Encoder;
+  writeUVarInt(value: number): Encoder;
+  writeVarLong(value: number): Encoder;
   writeVarIntString(value: string): Encoder;
   writeVarIntBytes(value: Buffer): Encoder;
   writeBytes(value: Buffer): Encoder;
   writeEncoder(value: Encoder): Encoder;
 }
-type EncoderClass = new (initialSize?: number) => Encoder;
+type EncoderClass = (new (initialSize?: number) => Encoder) & { sizeOfVarLong(value: number): number };
+
+// Timestamp deltas and the 64-bit range beyond exact zigzag arithmetic (kafkajs' Long path).
+const varlong = fc.oneof(fc.integer(), fc.integer({ min: -(2 ** 31), max: 2 ** 31 - 1 }), fc.maxSafeInteger(), fc.constantFrom(2 ** 51 - 1, 2 ** 51, -(2 ** 51), -(2 ** 51) + 1, 2 ** 53, 0, -1));
 
 const operation = fc.oneof(
   fc.record({ op: fc.constant('int8' as const), value: fc.integer({ min: -128, max: 127 }) }),
   fc.record({ op: fc.constant('int32' as const), value: fc.integer({ min: -(2 ** 31), max: 2 ** 31 - 1 }) }),
   fc.record({ op: fc.constant('varint' as const), value: fc.integer({ min: -(2 ** 31), max: 2 ** 31 - 1 }) }),
+  fc.record({ op: fc.constant('uvarint' as const), value: fc.oneof(fc.nat(), fc.integer({ min: -(2 ** 31), max: 2 ** 32 - 1 })) }),
+  fc.record({ op: fc.constant('varlong' as const), value: varlong }),
   fc.record({ op: fc.constant('string' as const), value: fc.string({ maxLength: 700 }) }),
   fc.record({ op: fc.constant('bytes' as const), value: fc.uint8Array({ maxLength: 3000 }) }),
   fc.record({ op: fc.constant('nested' as const), value: fc.uint8Array({ maxLength: 600 }) }),
@@ -33,6 +40,8 @@ function encode(Encoder: EncoderClass, initialSize: number | undefined, operatio
     if (op === 'int8') encoder.writeInt8(value as number);
     else if (op === 'int32') encoder.writeInt32(value as number);
     else if (op === 'varint') encoder.writeVarInt(value as number);
+    else if (op === 'uvarint') encoder.writeUVarInt(value as number);
+    else if (op === 'varlong') encoder.writeVarLong(value as number);
     else if (op === 'string') encoder.writeVarIntString(value as string);
     else if (op === 'bytes') encoder.writeVarIntBytes(Buffer.from(value as Uint8Array)).writeBytes(Buffer.from(value as Uint8Array));
     else encoder.writeEncoder(new Encoder().writeVarIntBytes(Buffer.from(value as Uint8Array)));
@@ -62,6 +71,13 @@ describe('kafkajs encoding replacements', () => {
       }),
       { numRuns: 300 },
     );
+  });
+
+  it('size varlongs as kafkajs own Encoder does', () => {
+    const Pooled = require(KAFKAJS_ENCODER_MODULE) as EncoderClass;
+    const Original = Object.getPrototypeOf(Pooled) as EncoderClass;
+    expect(Pooled.sizeOfVarLong).not.toBe(Original.sizeOfVarLong);
+    fc.assert(fc.property(varlong, (value) => Pooled.sizeOfVarLong(value) === Original.sizeOfVarLong(value)), { numRuns: 2000 });
   });
 
   it('decode every record exactly as kafkajs own record decoder does', () => {

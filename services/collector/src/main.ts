@@ -1,6 +1,6 @@
 import 'reflect-metadata';
 // First, before anything loads kafkajs.
-import { kafkajsEncoding, kafkajsPartitioning } from '@kuroshio/kafka';
+import { kafkajsEncoding, kafkajsPartitioning, kafkajsProduceEncoding } from '@kuroshio/kafka';
 import { grpcServiceOptions } from '@kuroshio/contracts';
 import { SERVICE_LOGGER, bootstrapService } from '@kuroshio/service-kit';
 import type { Logger } from '@kuroshio/telemetry';
@@ -22,6 +22,9 @@ if (kafkajsEncoding.crc32c !== 'installed' || kafkajsEncoding.encoder !== 'insta
 }
 if (kafkajsPartitioning !== 'installed') {
   logger.warn({ kafkajsPartitioning }, 'kafkajs groups messages per partition with its own (quadratic) code: produce requests cost more CPU');
+}
+if (kafkajsProduceEncoding.status !== 'installed') {
+  logger.warn({ kafkajsProduceEncoding }, 'kafkajs encodes produce requests layer by layer (each layer a copy): sends cost more CPU and memory');
 }
 if (sources.length === 0) {
   logger.warn('no sources configured (COLLECTOR_SOURCES / COLLECTOR_SOURCES_FILE): every ingest request is refused with 401');
