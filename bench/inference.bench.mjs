@@ -3,7 +3,9 @@
 //     store, one random entity of 100,000 per request: target p99 <= 5 ms. Reference in the same run:
 //     grpc.health.v1.Health/Check against the same server at the same rate.
 //  2. PredictBatch rows/s for the MLP (3 features -> 64 -> 32 -> 1), 1,000 explicit-feature rows per
-//     call, closed loop: target >= 50,000 rows/s.
+//     call, closed loop: target >= 50,000 rows/s. The figure sends pre-encoded requests (`-B`); the
+//     same requests as a JSON template (`-D`, which ghz renders and converts to protobuf per call,
+//     ~10 ms of its CPU per 1,000-row call on the client core) are the reference, in the same rounds.
 //  3. Predict throughput (explicit features, closed loop, 64 in flight) with micro-batching vs
 //     without (INFERENCE_BATCHING=false): the ratio.
 //  4. Hot swap under load: 1,000 Predict/s for 12 s while the alias moves from version 1 to 2
@@ -11,10 +13,11 @@
 // Run under `flock /tmp/kuroshio-bench.lock npm run bench inference` (2 shared cores: one benchmark
 // at a time). Rounds alternate; medians quoted. Installs ghz into .tools/bin if missing. Inference
 // runs on its own CPU, ghz and the fixture on the other(s), and online Predict requests are
-// pre-encoded (bench/lib/ghz.mjs says why).
+// pre-encoded (bench/lib/ghz.mjs says why). BENCH_INFERENCE_NODE_ARGS adds node flags to the inference
+// process, e.g. `--cpu-prof --cpu-prof-dir=/tmp/inference-prof` (a profile per start, written at exit).
 import { spawn } from 'node:child_process';
 import { writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
@@ -76,7 +79,8 @@ async function startInference(ctx, fixture, batching) {
     INFERENCE_MAX_QUEUE_DELAY_MS: '1',
     INFERENCE_MAX_BATCH_INSTANCES: String(BATCH_ROWS),
   };
-  const [command, args] = layout.serverCommand(process.execPath, ['services/inference/dist/main.js']);
+  const nodeArgs = (process.env.BENCH_INFERENCE_NODE_ARGS ?? '').split(/\s+/).filter((arg) => arg !== '');
+  const [command, args] = layout.serverCommand(process.execPath, [...nodeArgs, 'services/inference/dist/main.js']);
   const child = spawn(command, args, { cwd: ctx.root, env: { ...process.env, ...ctx.env, ...env }, stdio: ['ignore', 'ignore', 'pipe'] });
   const stopChild = async () => {
     if (child.exitCode !== null) return;
@@ -171,16 +175,34 @@ export default async function run(ctx) {
       { name: 'inference/predict-online-p50', unit: 'ms', value: p50, better: 'lower', reference: { name: 'grpc-health-check/p50', value: median(rounds.map((r) => r.reference.p50)) }, params: { rate: RATE } },
     );
 
+    const batchRequest = { model: { model_name: fixture.model, version: 1 }, instances: Array.from({ length: BATCH_ROWS }, (_, i) => ({ entity_id: `cust-${i}`, features: EXPLICIT })) };
     const batchFile = join(tmpdir(), `inference-bench-batch-${process.pid}.json`);
-    writeFileSync(batchFile, JSON.stringify({ model: { model_name: fixture.model, version: 1 }, instances: Array.from({ length: BATCH_ROWS }, (_, i) => ({ entity_id: `cust-${i}`, features: EXPLICIT })) }));
-    const batchCall = [...PROTO, '--call', 'kuroshio.inference.v1.InferenceService.PredictBatch', '-D', batchFile, `127.0.0.1:${GRPC_PORT}`];
-    const batchArgs = ['--concurrency', '2', '--connections', '2', '--total', '400', ...batchCall];
-    await ghzRun(ctx, ['--concurrency', '2', '--connections', '2', '--total', '100', ...batchCall]);
+    writeFileSync(batchFile, JSON.stringify(batchRequest));
+    const batchBinary = writeDelimitedRequests(ctx.root, join(tmpdir(), `inference-bench-batch-${process.pid}.bin`), 'kuroshio/inference/v1/inference_service.proto', 'kuroshio.inference.v1.PredictBatchRequest', [batchRequest]);
+    const batchCall = (data) => [...PROTO, '--call', 'kuroshio.inference.v1.InferenceService.PredictBatch', ...data, `127.0.0.1:${GRPC_PORT}`];
+    const batchArgs = (data) => ['--concurrency', '2', '--connections', '2', '--total', '400', ...batchCall(data)];
+    await ghzRun(ctx, ['--concurrency', '2', '--connections', '2', '--total', '100', ...batchCall(['-B', batchBinary])]);
     const batchRounds = [];
-    for (let round = 0; round < ROUNDS; round += 1) batchRounds.push(await ghzRun(ctx, batchArgs, { serverPid: inference.child.pid }));
+    const jsonRounds = [];
+    const loadBefore = loadavg()[0];
+    for (let round = 0; round < ROUNDS; round += 1) {
+      batchRounds.push(await ghzRun(ctx, batchArgs(['-B', batchBinary]), { serverPid: inference.child.pid }));
+      jsonRounds.push(await ghzRun(ctx, batchArgs(['-D', batchFile]), { serverPid: inference.child.pid }));
+    }
     const rowsPerSecond = median(batchRounds.map((r) => r.rps * BATCH_ROWS));
-    ctx.log(`PredictBatch: ${rowsPerSecond.toFixed(0)} rows/s (${BATCH_ROWS} rows per call), ${median(batchRounds.map((r) => r.serverCpuMicrosPerCall / BATCH_ROWS)).toFixed(1)} µs server CPU/row`);
-    results.push({ name: 'inference/predict-batch-rows-per-sec', unit: 'rows/s', value: rowsPerSecond, better: 'higher', reference: null, params: { rowsPerCall: BATCH_ROWS, model: 'mlp 3-64-32-1', targetRowsPerSecond: TARGET_BATCH_ROWS, meetsTarget: rowsPerSecond >= TARGET_BATCH_ROWS, rounds_detail: batchRounds } });
+    const cpuPerRow = median(batchRounds.map((r) => r.serverCpuMicrosPerCall / BATCH_ROWS));
+    const jsonRowsPerSecond = median(jsonRounds.map((r) => r.rps * BATCH_ROWS));
+    const jsonCpuPerRow = median(jsonRounds.map((r) => r.serverCpuMicrosPerCall / BATCH_ROWS));
+    const loadAverage = [loadBefore, loadavg()[0]].map((l) => l.toFixed(2)).join(' → ');
+    ctx.log(`PredictBatch: ${rowsPerSecond.toFixed(0)} rows/s pre-encoded, ${jsonRowsPerSecond.toFixed(0)} rows/s as ghz JSON template (${BATCH_ROWS} rows per call); ${cpuPerRow.toFixed(1)} / ${jsonCpuPerRow.toFixed(1)} µs server CPU/row; load ${loadAverage}`);
+    results.push({
+      name: 'inference/predict-batch-rows-per-sec',
+      unit: 'rows/s',
+      value: rowsPerSecond,
+      better: 'higher',
+      reference: { name: 'inference/predict-batch-rows-per-sec-json-template', value: jsonRowsPerSecond },
+      params: { rowsPerCall: BATCH_ROWS, model: 'mlp 3-64-32-1', requests: 'pre-encoded (-B)', targetRowsPerSecond: TARGET_BATCH_ROWS, meetsTarget: rowsPerSecond >= TARGET_BATCH_ROWS, serverCpuMicrosPerRow: cpuPerRow, jsonTemplateServerCpuMicrosPerRow: jsonCpuPerRow, pinned: layout.pinned, loadAverage, rounds_detail: batchRounds, json_rounds_detail: jsonRounds },
+    });
 
     const closed = ['--concurrency', '64', '--connections', '4', '--total', '20000', ...predictArgs(fixture, 'explicit')];
     const batchedRounds = [];

@@ -18,7 +18,8 @@ const ENTITIES = Number(process.env.BENCH_ENTITIES ?? 100_000);
 const run = process.env.BENCH_RUN ?? String(Date.now());
 const model = `bench-mlp-${run}`;
 const topics = { predictions: `bench.inference.predictions.${run}`, exposures: `bench.inference.exposures.${run}`, aliases: `bench.inference.aliases.${run}` };
-const logger = createLogger({ service: 'inference-bench', level: 'warn' });
+// Logs go to stderr: stdout carries the fixture's JSON lines, which the benchmark reads in order.
+const logger = createLogger({ service: 'inference-bench', level: 'warn', destination: { write: (line) => process.stderr.write(line) } });
 const env = loadConfig(composeConfig({ kafka: kafkaConfig({ clientId: 'inference-bench' }), s3: s3Config() }), process.env);
 
 await selectBackend();

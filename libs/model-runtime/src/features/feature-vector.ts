@@ -16,7 +16,11 @@ export interface RawModelRow {
  * cannot drift apart.
  */
 export function modelInputBlock(spec: FeatureSpec, normaliser: Normaliser, rows: readonly RawModelRow[]): Float32Array {
-  const numericValues = spec.numeric.map((_, c) => Float64Array.from(rows, (row) => row.numeric[c] ?? Number.NaN));
+  const numericValues = spec.numeric.map((_, c) => {
+    const column = new Float64Array(rows.length);
+    for (let r = 0; r < rows.length; r++) column[r] = (rows[r] as RawModelRow).numeric[c] ?? Number.NaN;
+    return column;
+  });
   const inputs = modelInputs({
     normaliser,
     numericValues,

@@ -46,13 +46,15 @@ export function fitNormaliser(columns: ReadonlyArray<{ name: string; values: Flo
 
 /** Writes the normalised inputs of `row` into `target` at `offset` (normaliser.width values). */
 export function normaliseRow(normaliser: Normaliser, values: ReadonlyArray<Float64Array>, row: number, target: Float32Array, offset: number): void {
-  let indicatorAt = offset + normaliser.columns.length;
-  normaliser.columns.forEach((column, i) => {
+  const { columns } = normaliser;
+  let indicatorAt = offset + columns.length;
+  for (let i = 0; i < columns.length; i++) {
+    const column = columns[i] as NormalisedColumn;
     const value = (values[i] as Float64Array)[row] as number;
     const missing = Number.isNaN(value);
     target[offset + i] = missing ? 0 : (value - column.mean) / column.std;
     if (column.missingIndicator) target[indicatorAt++] = missing ? 1 : 0;
-  });
+  }
 }
 
 /** The same for one row of plain values (null or NaN = missing), as inference would call it. */

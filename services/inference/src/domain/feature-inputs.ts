@@ -60,22 +60,45 @@ export interface PreparedRow {
  */
 export function explicitRow(spec: FeatureSpec, features: Readonly<Record<string, ScalarValueLike | null | undefined>>, where = 'instance'): PreparedRow {
   const { columns, names, known } = specLayout(spec);
-  const problems: string[] = [];
-  const unknown = Object.keys(features).filter((name) => !known.has(name));
-  if (unknown.length > 0) problems.push(`unknown feature(s) ${list(unknown)} (the model reads ${list(names)})`);
-  const absent = names.filter((name) => !(name in features));
-  if (absent.length > 0) problems.push(`feature(s) ${list(absent)} missing: explicit features must cover the model's feature spec (send a value with no member set for "unknown")`);
-  const values = columns.map((column, c) => {
+  const values = new Array<FeatureValue>(columns.length);
+  let problems: string[] | undefined;
+  let present = 0;
+  for (let c = 0; c < columns.length; c++) {
     const name = names[c] as string;
-    const value = scalarValue(features[name]);
-    if (typeof value === 'number' && !Number.isFinite(value)) problems.push(`${name} is ${value}: NaN and infinities are not feature values`);
-    const isText = spec.text !== null && column === spec.text;
-    if (value !== null && isText && typeof value !== 'string') problems.push(`${name} is text, got a ${typeof value}`);
-    if (value !== null && !isText && typeof value === 'string') problems.push(`${name} is numeric (${column.valueType}), got a string`);
-    return value;
-  });
-  if (problems.length > 0) throw invalidArgument('invalid_features', `${where}: ${problems.join('; ')}`, { problems });
+    const given = features[name];
+    if (given === undefined && !(name in features)) continue;
+    present++;
+    const value = scalarValue(given);
+    values[c] = value;
+    if (value === null) continue;
+    if (typeof value === 'number' && !Number.isFinite(value)) (problems ??= []).push(`${name} is ${value}: NaN and infinities are not feature values`);
+    const isText = spec.text !== null && columns[c] === spec.text;
+    if (isText && typeof value !== 'string') (problems ??= []).push(`${name} is text, got a ${typeof value}`);
+    if (!isText && typeof value === 'string') (problems ??= []).push(`${name} is numeric (${(columns[c] as FeatureSpecColumn).valueType}), got a string`);
+  }
+  // Every spec feature given and nothing else: the common case, decided without listing the names.
+  if (problems !== undefined || present !== columns.length || countKeys(features) !== present) {
+    const all: string[] = [];
+    const unknown = Object.keys(features).filter((name) => !known.has(name));
+    if (unknown.length > 0) all.push(`unknown feature(s) ${list(unknown)} (the model reads ${list(names)})`);
+    const absent = names.filter((name) => !(name in features));
+    if (absent.length > 0) all.push(`feature(s) ${list(absent)} missing: explicit features must cover the model's feature spec (send a value with no member set for "unknown")`);
+    all.push(...(problems ?? []));
+    if (all.length > 0) throw invalidArgument('invalid_features', `${where}: ${all.join('; ')}`, { problems: all });
+  }
   return toRow(spec, columns, values);
+}
+
+/** Whether `features` has any key (without listing them). */
+export function hasFeatures(features: Readonly<Record<string, unknown>>): boolean {
+  for (const _ in features) return true;
+  return false;
+}
+
+function countKeys(record: Readonly<Record<string, unknown>>): number {
+  let count = 0;
+  for (const _ in record) count++;
+  return count;
 }
 
 /** Values read from the online store (null: not present or expired), in spec order. */
@@ -84,20 +107,20 @@ export function onlineRow(spec: FeatureSpec, values: readonly FeatureValue[]): P
 }
 
 function toRow(spec: FeatureSpec, columns: readonly FeatureSpecColumn[], values: readonly FeatureValue[]): PreparedRow {
-  const missing: string[] = [];
-  const numeric = new Float64Array(spec.numeric.length);
-  spec.numeric.forEach((column, i) => {
+  let missing: string[] | undefined;
+  const numeric = new Array<number>(spec.numeric.length);
+  for (let i = 0; i < numeric.length; i++) {
     const number = modelInputNumber(values[i]);
-    if (Number.isNaN(number)) missing.push(featureKey(column));
+    if (Number.isNaN(number)) (missing ??= []).push(featureKey(spec.numeric[i] as FeatureSpecColumn));
     numeric[i] = number;
-  });
+  }
   let text: string | null = null;
   if (spec.text !== null) {
     const value = values[columns.length - 1];
     if (typeof value === 'string') text = value;
-    else missing.push(featureKey(spec.text));
+    else (missing ??= []).push(featureKey(spec.text));
   }
-  return { row: { numeric, text }, missing };
+  return { row: { numeric, text }, missing: missing ?? [] };
 }
 
 function list(names: readonly string[]): string {

@@ -109,11 +109,12 @@ export class PredictionLog {
       const lingerMs = this.options.lingerMs ?? 0;
       if (lingerMs > 0 && this.#waiting.length < this.options.sendBatch && !this.#draining) await this.#linger(lingerMs);
       const batch = this.#waiting.slice(0, this.options.sendBatch);
-      const byTopic = new Map<string, Array<{ key: string; value: Buffer }>>();
+      // The records themselves are the messages (key and value; the sender ignores `topic`).
+      const byTopic = new Map<string, LogRecord[]>();
       for (const record of batch) {
-        const messages = byTopic.get(record.topic) ?? [];
-        messages.push({ key: record.key, value: record.value });
-        byTopic.set(record.topic, messages);
+        const messages = byTopic.get(record.topic);
+        if (messages === undefined) byTopic.set(record.topic, [record]);
+        else messages.push(record);
       }
       try {
         await Promise.all([...byTopic].map(([topic, messages]) => this.sender.send(topic, messages)));

@@ -1,12 +1,13 @@
 import { randomUUID } from 'node:crypto';
-import { EXPERIMENT_KEY_PATTERN, encodeTopicValue, TOPICS, type ExposureValue, type PredictionValue } from '@kuroshio/contracts';
+import { EXPERIMENT_KEY_PATTERN, encodeTopicValue, TOPICS, type ExposureValue } from '@kuroshio/contracts';
 import { featureVectorHash, modelInputBlock, type FeatureSpecColumn } from '@kuroshio/model-runtime';
 import { routeUnit, type ExperimentDirectory, type RoutedVariant } from './experiment-routing.js';
-import { explicitRow, onlineRow, specColumns, type FeatureValue, type PreparedRow, type ScalarValueLike } from './feature-inputs.js';
+import { explicitRow, hasFeatures, onlineRow, specColumns, type FeatureValue, type PreparedRow, type ScalarValueLike } from './feature-inputs.js';
 import { deadlineExceeded, invalidArgument, notFound } from './inference-errors.js';
 import type { ModelCatalog, ServingModel } from './model-catalog.js';
 import { describeTarget, type ModelTarget } from './model-selector.js';
 import type { LogRecord, PredictionLog } from './prediction-log.js';
+import { PredictionValueEncoder, type SharedPredictionFields } from './prediction-records.js';
 
 /** Online feature values for entities × the model's columns (null: no value); UNAVAILABLE when the store cannot answer. */
 export interface OnlineFeatureSource {
@@ -134,7 +135,7 @@ export class Predictor {
     const rows = new Array<PreparedRow>(instances.length);
     const online: number[] = [];
     instances.forEach((instance, at) => {
-      if (Object.keys(instance.features).length > 0) rows[at] = explicitRow(spec, instance.features, `instances[${indices[at]}]`);
+      if (hasFeatures(instance.features)) rows[at] = explicitRow(spec, instance.features, `instances[${indices[at]}]`);
       else online.push(at);
     });
     if (online.length > 0) {
@@ -158,26 +159,17 @@ export class Predictor {
     latencyMs: number,
   ): LogRecord[] {
     const servedAt = new Date().toISOString();
+    const values = new PredictionValueEncoder(requestId, input.batch, latencyMs, servedAt);
+    const shared = new SharedFields();
     const records: LogRecord[] = [];
-    outputs.forEach((output, i) => {
+    for (let i = 0; i < outputs.length; i++) {
+      const output = outputs[i] as PredictionOutput;
       const instance = input.instances[i] as InstanceInput;
-      const itemId = input.batch ? `${requestId}#${i}` : requestId;
       const entityId = instance.entityId === '' ? null : instance.entityId;
       const route = routed[i];
-      const value: PredictionValue = {
-        requestId: itemId,
-        entityId,
-        modelName: output.modelName,
-        modelVersion: output.modelVersion,
-        artifact: (served[i] as ServingModel).model.artifact,
-        experimentKey: route?.experimentKey ?? null,
-        variant: route?.variant ?? null,
-        scores: output.scores,
-        latencyMs,
-        featureVectorHash: hashes[i] as string,
-        servedAt,
-      };
-      records.push({ topic: this.options.topics.predictions, key: entityId ?? itemId, value: encodeTopicValue(TOPICS.servingPredictions, value) });
+      const value = values.encode(i, entityId, shared.of(served[i] as ServingModel, route), output.scores, hashes[i] as string);
+      const itemId = (): string => (input.batch ? `${requestId}#${i}` : requestId);
+      records.push({ topic: this.options.topics.predictions, key: entityId ?? itemId(), value });
       if (route !== undefined && entityId !== null) {
         const exposure: ExposureValue = {
           experimentKey: route.experimentKey,
@@ -185,13 +177,38 @@ export class Predictor {
           unitId: entityId,
           revision: route.revision,
           recordedBy: 'inference',
-          requestId: itemId,
+          requestId: itemId(),
           exposedAt: servedAt,
         };
         records.push({ topic: this.options.topics.exposures, key: entityId, value: encodeTopicValue(TOPICS.experimentExposures, exposure) });
       }
-    });
+    }
     return records;
+  }
+}
+
+/** The fields a request's predictions share per serving version and route, one object each (the encoder reuses its rendering). */
+class SharedFields {
+  #lastServing: ServingModel | undefined;
+  #lastRoute: RoutedVariant | undefined;
+  #last: SharedPredictionFields | undefined;
+  readonly #known = new Map<ServingModel, Map<string, SharedPredictionFields>>();
+
+  of(serving: ServingModel, route: RoutedVariant | undefined): SharedPredictionFields {
+    if (this.#last !== undefined && serving === this.#lastServing && route === this.#lastRoute) return this.#last;
+    let byRoute = this.#known.get(serving);
+    if (byRoute === undefined) this.#known.set(serving, (byRoute = new Map()));
+    const key = route === undefined ? '' : `${route.experimentKey}\u0000${route.variant}`;
+    let fields = byRoute.get(key);
+    if (fields === undefined) {
+      const { modelName, version, artifact } = serving.model;
+      fields = { modelName, modelVersion: version, artifact, experimentKey: route?.experimentKey ?? null, variant: route?.variant ?? null };
+      byRoute.set(key, fields);
+    }
+    this.#lastServing = serving;
+    this.#lastRoute = route;
+    this.#last = fields;
+    return fields;
   }
 }
 
@@ -206,22 +223,27 @@ function checkRequest(input: PredictionInput, maxBatchInstances: number): string
     throw invalidArgument('batch_too_large', `${input.instances.length} instances in one request; at most ${maxBatchInstances} (split the batch)`, { maxBatchInstances });
   }
   input.instances.forEach((instance, i) => {
-    const where = input.batch ? `instances[${i}]` : 'instance';
-    const hasFeatures = Object.keys(instance.features).length > 0;
-    if (instance.entityId === '' && !hasFeatures) throw invalidArgument('empty_instance', `${where} has neither an entity_id nor features`);
-    if (instance.entityId.length > MAX_ENTITY_ID) throw invalidArgument('invalid_entity_id', `${where}.entity_id is longer than ${MAX_ENTITY_ID} characters`);
+    const where = () => (input.batch ? `instances[${i}]` : 'instance');
+    if (instance.entityId === '' && !hasFeatures(instance.features)) throw invalidArgument('empty_instance', `${where()} has neither an entity_id nor features`);
+    if (instance.entityId.length > MAX_ENTITY_ID) throw invalidArgument('invalid_entity_id', `${where()}.entity_id is longer than ${MAX_ENTITY_ID} characters`);
   });
   return input.requestId === '' ? randomUUID() : input.requestId;
 }
 
 function groupByTarget(requested: ModelTarget, routed: ReadonlyArray<RoutedVariant | undefined>): Group[] {
+  if (routed.every((route) => route === undefined)) return [{ target: requested, members: routed.map((_, i) => i) }];
   const groups = new Map<string, Group>();
+  const byTarget = new Map<ModelTarget, Group>();
   routed.forEach((route, i) => {
     const target = route?.target ?? requested;
-    const id = describeTarget(target);
-    const group = groups.get(id) ?? { target, members: [] };
+    let group = byTarget.get(target);
+    if (group === undefined) {
+      const id = describeTarget(target);
+      group = groups.get(id) ?? { target, members: [] };
+      groups.set(id, group);
+      byTarget.set(target, group);
+    }
     group.members.push(i);
-    groups.set(id, group);
   });
   return [...groups.values()];
 }

@@ -132,11 +132,14 @@ function deadlineOf(call: ServerUnaryCall<unknown, unknown> | undefined, fallbac
 }
 
 function instanceInput(instance: grpcNest.inference.v1.Instance): InstanceInput {
+  // The loader fills both (defaults: true): the decoded instance is used as it is, no copy per row.
+  if (typeof instance.entityId === 'string' && instance.features !== null && typeof instance.features === 'object') return instance;
   return { entityId: instance.entityId ?? '', features: instance.features ?? {} };
 }
 
+/** A prediction has the message's shape already: handed to the serializer as it is. */
 function predictionProto(output: PredictionOutput): grpcNest.inference.v1.Prediction {
-  return { ...output };
+  return output;
 }
 
 function streamError(requestId: string, error: unknown): StreamResponse {
