@@ -29,6 +29,7 @@ export { TOPIC_LIST, TOPICS, type TopicKey, type TopicValue } from './topics/top
 export { defineTopic, type CleanupPolicy, type TopicDefinition } from './topics/topic-definition.js';
 export { decodeTopicValue, encodeTopicValue, validateTopicValue } from './topics/topic-codec.js';
 export { INGEST_TRANSPORTS, rawEventValueSchema, type RawEventValue } from './topics/raw-event-value.js';
+export { validateRawEventValue } from './topics/raw-event-value-check.js';
 export { cleanEventValueSchema, type CleanEventValue } from './topics/clean-event-value.js';
 export {
   bytesFromDeadLetterPayload,

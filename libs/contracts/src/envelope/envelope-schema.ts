@@ -52,8 +52,11 @@ const inboundEventShape = z.object({
     .optional(),
 });
 
-/** The envelope on events.raw: a client event enriched by the collector. */
-const eventEnvelopeShape = z.object({
+/**
+ * The envelope on events.raw: a client event enriched by the collector. Exported (not from the
+ * package) for the compiled events.raw check, which derives its JSON Schema from it.
+ */
+export const eventEnvelopeShape = z.object({
   ...segmentFields,
   context: z.looseObject({ channel: z.enum(CHANNELS) }),
   receivedAt: instant,

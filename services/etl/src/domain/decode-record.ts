@@ -1,4 +1,4 @@
-import { TOPICS, validateTopicValue, type RawEventValue, type ValidationIssue } from '@kuroshio/contracts';
+import { validateRawEventValue, type RawEventValue, type ValidationIssue } from '@kuroshio/contracts';
 import { channelOfContext } from './channel-names.js';
 
 const strictUtf8 = new TextDecoder('utf-8', { fatal: true });
@@ -27,7 +27,8 @@ export function decodeRecord(value: Buffer | null): DecodedRecord {
   } catch (error) {
     return { ok: false, stage: 'etl.decode', errorCode: 'INVALID_JSON', issues: [{ path: '', code: 'invalid_json', message: (error as Error).message }], parsed: undefined, text };
   }
-  const checked = validateTopicValue(TOPICS.eventsRaw, withNormalisedChannel(parsed));
+  // The compiled check of the contract; zod's parse (and its issue texts) for what it does not accept.
+  const checked = validateRawEventValue(withNormalisedChannel(parsed));
   if (!checked.ok) {
     return { ok: false, stage: 'etl.validate', errorCode: 'INVALID_ENVELOPE', issues: checked.issues, parsed, text };
   }

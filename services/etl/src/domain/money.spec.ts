@@ -21,4 +21,20 @@ describe('normaliseMoney', () => {
       { path: 'properties.items[0].currency', code: 'invalid_currency', message: 'not an ISO-4217 currency code' },
     ]);
   });
+
+  it('returns what has nothing to normalise as it is, and copies only the way to a change', () => {
+    const plain = { section: 'billing', items: [{ sku: 'a' }] };
+    expect(normaliseMoney(plain, 'properties').value).toBe(plain);
+    const input = { order: { total: '1,000', currency: 'twd' }, items: [{ sku: 'a' }] };
+    const { value } = normaliseMoney(input, 'properties') as { value: typeof input };
+    expect(value).toEqual({ order: { total: 1000, currency: 'TWD' }, items: [{ sku: 'a' }] });
+    expect(value.items).toBe(input.items);
+    expect(input.order).toEqual({ total: '1,000', currency: 'twd' });
+  });
+
+  it('names nested paths as before (array indices, root without a field name)', () => {
+    expect(normaliseMoney([{ a: [{ currency: 'zz' }] }]).issues.map((issue) => issue.path)).toEqual(['[0].a[0].currency']);
+    expect(normaliseMoney({ x: { currency: 'zz' } }).issues.map((issue) => issue.path)).toEqual(['x.currency']);
+  });
 });
+

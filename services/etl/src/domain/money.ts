@@ -9,33 +9,62 @@ const PLAIN_DECIMAL = /^-?\d+(\.\d+)?$/;
 const GROUPED_DECIMAL = /^-?\d{1,3}(,\d{3})+(\.\d+)?$/;
 
 /**
- * Normalises money in place of a copy: every object that has a `currency` gets it as an upper-case
- * ISO-4217 code (an unknown code is an issue), and amount fields beside it given as decimal text
- * ("1,299.00") become numbers. Works at any depth (e.g. `products[].price`).
+ * Normalises money: every object that has a `currency` gets it as an upper-case ISO-4217 code (an
+ * unknown code is an issue), and amount fields beside it given as decimal text ("1,299.00") become
+ * numbers. Works at any depth (e.g. `products[].price`). Copied on write: the containers on the way
+ * to a change are new, everything else is the input's own (most events carry no money), and the
+ * input is never mutated.
  */
 export function normaliseMoney(value: unknown, path = ''): { value: unknown; issues: ValidationIssue[] } {
   const issues: ValidationIssue[] = [];
-  const walk = (node: unknown, at: string): unknown => {
-    if (Array.isArray(node)) return node.map((item, index) => walk(item, `${at}[${index}]`));
+  // Where the walk is, rendered only when an issue names it (`properties.items[0].currency`).
+  const segments: Array<string | number> = [];
+  const pathTo = (key: string): string => {
+    let at = path;
+    for (const segment of segments) at = typeof segment === 'number' ? `${at}[${segment}]` : at === '' ? segment : `${at}.${segment}`;
+    return at === '' ? key : `${at}.${key}`;
+  };
+  const walk = (node: unknown): unknown => {
+    if (Array.isArray(node)) {
+      let out: unknown[] | undefined;
+      for (let index = 0; index < node.length; index++) {
+        const item: unknown = node[index];
+        segments.push(index);
+        const next = walk(item);
+        segments.pop();
+        if (next !== item) {
+          out ??= node.slice();
+          out[index] = next;
+        }
+      }
+      return out ?? node;
+    }
     if (typeof node !== 'object' || node === null) return node;
     const source = node as Record<string, unknown>;
-    const out: Record<string, unknown> = {};
     const hasCurrency = typeof source.currency === 'string';
-    for (const [key, child] of Object.entries(source)) {
-      const childPath = at === '' ? key : `${at}.${key}`;
+    let out: Record<string, unknown> | undefined;
+    for (const key of Object.keys(source)) {
+      const child = source[key];
+      let next: unknown;
       if (key === 'currency' && typeof child === 'string') {
         const code = child.trim().toUpperCase();
-        if (!ISO_4217.has(code)) issues.push({ path: childPath, code: 'invalid_currency', message: 'not an ISO-4217 currency code' });
-        out[key] = code;
+        if (!ISO_4217.has(code)) issues.push({ path: pathTo(key), code: 'invalid_currency', message: 'not an ISO-4217 currency code' });
+        next = code;
       } else if (hasCurrency && AMOUNT_KEYS.has(key) && typeof child === 'string') {
-        out[key] = amountOf(child) ?? child;
+        next = amountOf(child) ?? child;
       } else {
-        out[key] = walk(child, childPath);
+        segments.push(key);
+        next = walk(child);
+        segments.pop();
+      }
+      if (next !== child) {
+        out ??= { ...source };
+        out[key] = next;
       }
     }
-    return out;
+    return out ?? source;
   };
-  return { value: walk(value, path), issues };
+  return { value: walk(value), issues };
 }
 
 function amountOf(text: string): number | undefined {

@@ -128,6 +128,23 @@ describe('processBatch', () => {
     expect(out.outcomes.every((outcome) => outcome.eventTime.getTime() > Date.parse('2000-01-01'))).toBe(true);
   });
 
+  it('judges the events.raw contract as zod does: same issues for a bad envelope, same parse for a good one', () => {
+    const invalid = rawEventValue({ tenant: 'Telco', userId: 42 as unknown as string, timestamp: '2025-02-29T00:00:00Z' });
+    const zodVerdict = validateTopicValue(TOPICS.eventsRaw, invalid);
+    const rejected = processBatch(batchOf([rawRecord(invalid)]), processing()).rejected[0]!.deadLetter;
+    expect(zodVerdict.ok ? [] : zodVerdict.issues).toHaveLength(3);
+    expect(rejected.issues).toEqual(zodVerdict.ok ? [] : zodVerdict.issues);
+
+    const valid = { ...rawEventValue({ messageId: 'n-1', userId: null as unknown as string, anonymousId: 'anon-1', integrations: { All: true } }), extra: 1 };
+    const zodParse = validateTopicValue(TOPICS.eventsRaw, valid);
+    const accepted = processBatch(batchOf([rawRecord(valid)]), processing()).clean[0]!.value.envelope;
+    if (!zodParse.ok) throw new Error('fixture must be valid');
+    const { timestamp: _settled, properties: _normalised, ...untouched } = accepted;
+    const { timestamp: _sent, properties: _asSent, ...expected } = zodParse.value.envelope;
+    expect(JSON.stringify(untouched)).toBe(JSON.stringify(expected));
+    expect(Object.keys(accepted)).toEqual(Object.keys(zodParse.value.envelope));
+  });
+
   it('drops a messageId seen before in the batch or an earlier one, but not a redelivered record', () => {
     const shared = processing();
     const first = rawRecord(charge('m-1'));

@@ -29,6 +29,8 @@ export function tokeniseEnvelope(envelope: CleanEnvelope, explicitPaths: readonl
     if (envelope[field] !== undefined) (part as Record<string, unknown>)[field] = envelope[field];
   }
   const { value: scrubbed } = scrubber.scrubJson(part, explicitPaths);
+  // scrubJson copies on write: the same object back means no PII, and nothing to compare or copy.
+  if (scrubbed === part) return { envelope, tokenizedPaths: [], replacements: [], structuralChange: false };
   const { paths, replaceable, other } = treeChanges(part, scrubbed);
   return {
     envelope: { ...envelope, ...scrubbed },

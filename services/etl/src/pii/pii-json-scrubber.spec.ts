@@ -1,3 +1,4 @@
+import { isDeepStrictEqual } from 'node:util';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { isPiiToken } from './pii-token.js';
@@ -76,18 +77,30 @@ describe('PiiTokenizer.scrubJson', () => {
     expect(scrubbedBare['phone']).toBe(phoneToken);
   });
 
+  it('shares unchanged subtrees and copies the containers on the way to a change', () => {
+    const input = { a: { b: [{ note: 'nothing here' }], c: { phone: '0912-345-678' } }, d: ['x'] };
+    const { value } = tokenizer.scrubJson(input);
+    expect(value).not.toBe(input);
+    expect(value.a).not.toBe(input.a);
+    expect(value.a.c).not.toBe(input.a.c);
+    expect(value.a.b).toBe(input.a.b);
+    expect(value.d).toBe(input.d);
+    expect(Object.keys(value.a)).toEqual(['b', 'c']);
+    expect(input.a.c.phone).toBe('0912-345-678');
+  });
+
   it('returns non-JSON objects untouched and by reference', () => {
     const when = new Date(0);
     expect(tokenizer.scrubJson({ when }).value.when).toBe(when);
   });
 
-  it('does not mutate its input, is a deep copy and is idempotent', () => {
+  it('does not mutate its input, copies only what changed and is idempotent', () => {
     fc.assert(
       fc.property(json, fc.constantFrom(undefined, ['*'], ['phone', '*.phone', '*.*.phone']), (input, paths) => {
         const before = structuredClone(input);
         const once = tokenizer.scrubJson(input, paths);
         expect(input).toEqual(before);
-        if (input !== null && typeof input === 'object') expect(once.value).not.toBe(input);
+        expectSharedWhereUnchanged(input, once.value);
         const twice = tokenizer.scrubJson(once.value, paths);
         expect(twice.value).toEqual(once.value);
         expect(twice.explicit).toBe(0);
@@ -106,3 +119,15 @@ describe('PiiTokenizer.scrubJson', () => {
     );
   });
 });
+
+/** A container of the result is the input's own exactly when nothing under it changed. */
+function expectSharedWhereUnchanged(input: unknown, output: unknown): void {
+  if (input === null || typeof input !== 'object') return;
+  if (isDeepStrictEqual(input, output)) {
+    expect(output).toBe(input);
+    return;
+  }
+  expect(output).not.toBe(input);
+  const entries = Object.entries(input);
+  for (const [key, value] of entries) expectSharedWhereUnchanged(value, (output as Record<string, unknown>)[key]);
+}

@@ -85,7 +85,8 @@ export class PiiTokenizer {
   }
 
   /**
-   * A deep copy with every string scrubbed. `explicitPiiPaths` (dot paths, "*" for any key or
+   * The value with every string scrubbed, copied on write (unchanged subtrees are the input's own;
+   * the input is never mutated). `explicitPiiPaths` (dot paths, "*" for any key or
    * index) are tokenised whole; pass the same array each time and it is compiled once.
    */
   scrubJson<T>(value: T, explicitPiiPaths?: readonly string[]): ScrubJsonResult<T> {
