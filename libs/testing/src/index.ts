@@ -1,3 +1,4 @@
+export { freePort } from './free-port.js';
 export { stackEndpoints, type StackEndpoints } from './stack-endpoints.js';
 export { uniqueName } from './unique-name.js';
 export { waitFor, type WaitForOptions } from './wait-for.js';

@@ -1,5 +1,4 @@
 import { execFile } from 'node:child_process';
-import { createServer } from 'node:net';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import { ClickHouseClient, ident, sql } from '@kuroshio/clickhouse';
@@ -8,22 +7,13 @@ import { grpcServiceOptions } from '@kuroshio/contracts';
 import { KafkaClient } from '@kuroshio/kafka';
 import { startService, type RunningService } from '@kuroshio/service-kit';
 import { createLogger } from '@kuroshio/telemetry';
-import { stackEndpoints, uniqueName, waitFor } from '@kuroshio/testing';
+import { freePort, stackEndpoints, uniqueName, waitFor } from '@kuroshio/testing';
 import { experimentConfigParts, type ExperimentConfig } from '../config.js';
 import { ExperimentModule } from '../experiment.module.js';
 
 const run = promisify(execFile);
 const repoRoot = fileURLToPath(new URL('../../../../', import.meta.url));
 export const testLogger = createLogger({ service: 'experiment-it', level: 'warn' });
-
-async function freePort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const address = server.address();
-  await new Promise<void>((resolve) => server.close(() => resolve()));
-  if (address === null || typeof address === 'string') throw new Error('no port');
-  return address.port;
-}
 
 /** The service started in-process as main.ts starts it, on an ephemeral HTTP port and a free gRPC port. */
 export async function startExperimentService(env: Record<string, string>): Promise<RunningService<ExperimentConfig>> {

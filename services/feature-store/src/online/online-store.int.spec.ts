@@ -1,4 +1,3 @@
-import { createServer } from 'node:net';
 import { credentials, status as GrpcStatus, type ServiceError } from '@grpc/grpc-js';
 import { Module, type DynamicModule } from '@nestjs/common';
 import { composeConfig, kafkaConfig, loadConfig, s3Config, serviceConfig } from '@kuroshio/config';
@@ -7,7 +6,7 @@ import { KafkaClient, KafkaModule } from '@kuroshio/kafka';
 import { ObjectStore, ObjectStoreModule } from '@kuroshio/object-store';
 import { startService, type RunningService } from '@kuroshio/service-kit';
 import { createLogger } from '@kuroshio/telemetry';
-import { stackEndpoints, uniqueName, waitFor } from '@kuroshio/testing';
+import { freePort, stackEndpoints, uniqueName, waitFor } from '@kuroshio/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { chargesView } from '../testing/test-views.js';
 import { evaluateFeature, type TimedViewEvent } from '../views/feature-value.js';
@@ -31,15 +30,6 @@ class TestViewsModule {}
 
 @Module({})
 class OnlineUnderTestModule {}
-
-async function freePort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const address = server.address();
-  await new Promise<void>((resolve) => server.close(() => resolve()));
-  if (address === null || typeof address === 'string') throw new Error('no port');
-  return address.port;
-}
 
 async function startOnlineStore(): Promise<RunningService<unknown> & { store: OnlineFeatureStore }> {
   const grpcPort = await freePort();

@@ -1,20 +1,10 @@
-import { createServer } from 'node:net';
 import { composeConfig, loadConfig, serviceConfig } from '@kuroshio/config';
 import { grpcServiceOptions } from '@kuroshio/contracts';
 import { startService, type RunningService } from '@kuroshio/service-kit';
 import { createLogger } from '@kuroshio/telemetry';
-import { waitFor } from '@kuroshio/testing';
+import { freePort, waitFor } from '@kuroshio/testing';
 import { modelRegistryConfigParts, type ModelRegistryConfig } from '../config.js';
 import { ModelRegistryModule } from '../model-registry.module.js';
-
-async function freePort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const address = server.address();
-  await new Promise<void>((resolve) => server.close(() => resolve()));
-  if (address === null || typeof address === 'string') throw new Error('no port');
-  return address.port;
-}
 
 /** The registry started in-process as main.ts starts it, on an ephemeral HTTP port and a free gRPC port. */
 export async function startRegistry(env: Record<string, string>): Promise<RunningService<ModelRegistryConfig>> {
