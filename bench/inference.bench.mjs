@@ -15,6 +15,7 @@
 // runs on its own CPU, ghz and the fixture on the other(s), and online Predict requests are
 // pre-encoded (bench/lib/ghz.mjs says why). BENCH_INFERENCE_NODE_ARGS adds node flags to the inference
 // process, e.g. `--cpu-prof --cpu-prof-dir=/tmp/inference-prof` (a profile per start, written at exit).
+// BENCH_INFERENCE_ONLY=predict-online stops after part 1 (so such a profile holds online Predict only).
 import { spawn } from 'node:child_process';
 import { writeFileSync } from 'node:fs';
 import { loadavg, tmpdir } from 'node:os';
@@ -80,7 +81,8 @@ async function startInference(ctx, fixture, batching) {
     INFERENCE_MAX_BATCH_INSTANCES: String(BATCH_ROWS),
   };
   const nodeArgs = (process.env.BENCH_INFERENCE_NODE_ARGS ?? '').split(/\s+/).filter((arg) => arg !== '');
-  const [command, args] = layout.serverCommand(process.execPath, [...nodeArgs, 'services/inference/dist/main.js']);
+  // BENCH_INFERENCE_MAIN: another build of the service (e.g. the previous commit's, for a before/after).
+  const [command, args] = layout.serverCommand(process.execPath, [...nodeArgs, process.env.BENCH_INFERENCE_MAIN ?? 'services/inference/dist/main.js']);
   const child = spawn(command, args, { cwd: ctx.root, env: { ...process.env, ...ctx.env, ...env }, stdio: ['ignore', 'ignore', 'pipe'] });
   const stopChild = async () => {
     if (child.exitCode !== null) return;
@@ -170,10 +172,15 @@ export default async function run(ctx) {
     const batchCount = Number(/kuroshio_inference_batch_rows_count\{[^}]*\} ([0-9.e+]+)/.exec(metrics)?.[1] ?? NaN);
     const p99 = median(rounds.map((r) => r.predict.p99));
     const p50 = median(rounds.map((r) => r.predict.p50));
+    const cpuPerCall = median(rounds.map((r) => r.predict.serverCpuMicrosPerCall));
     results.push(
-      { name: 'inference/predict-online-p99', unit: 'ms', value: p99, better: 'lower', reference: { name: 'grpc-health-check/p99', value: median(rounds.map((r) => r.reference.p99)) }, params: { rate: RATE, seconds: SECONDS, rounds: ROUNDS, entities: fixture.entities, targetP99Ms: TARGET_P99_MS, meetsTarget: p99 <= TARGET_P99_MS, backend: inference.backend, pinned: layout.pinned, serverCpus: layout.serverCpus, clientCpus: layout.clientCpus, meanBatchRows: batchSum / batchCount, rounds_detail: rounds } },
+      { name: 'inference/predict-online-p99', unit: 'ms', value: p99, better: 'lower', reference: { name: 'grpc-health-check/p99', value: median(rounds.map((r) => r.reference.p99)) }, params: { rate: RATE, seconds: SECONDS, rounds: ROUNDS, entities: fixture.entities, targetP99Ms: TARGET_P99_MS, meetsTarget: p99 <= TARGET_P99_MS, serverCpuMicrosPerCall: cpuPerCall, loadAverage: loadavg()[0], backend: inference.backend, pinned: layout.pinned, serverCpus: layout.serverCpus, clientCpus: layout.clientCpus, meanBatchRows: batchSum / batchCount, rounds_detail: rounds } },
       { name: 'inference/predict-online-p50', unit: 'ms', value: p50, better: 'lower', reference: { name: 'grpc-health-check/p50', value: median(rounds.map((r) => r.reference.p50)) }, params: { rate: RATE } },
     );
+    const featureSum = Number(/kuroshio_inference_feature_call_entities_sum(?:\{[^}]*\})? ([0-9.e+]+)/.exec(metrics)?.[1] ?? NaN);
+    const featureCount = Number(/kuroshio_inference_feature_call_entities_count(?:\{[^}]*\})? ([0-9.e+]+)/.exec(metrics)?.[1] ?? NaN);
+    ctx.log(`Predict (online features): median ${cpuPerCall.toFixed(0)} µs inference CPU/call, p50 ${p50.toFixed(3)} ms, p99 ${p99.toFixed(3)} ms; ${(batchSum / batchCount).toFixed(1)} rows per model call, ${(featureSum / featureCount).toFixed(1)} entities per GetOnlineFeatures call; load ${loadavg().map((l) => l.toFixed(2)).join(' ')}`);
+    if (process.env.BENCH_INFERENCE_ONLY === 'predict-online') return results;
 
     const batchRequest = { model: { model_name: fixture.model, version: 1 }, instances: Array.from({ length: BATCH_ROWS }, (_, i) => ({ entity_id: `cust-${i}`, features: EXPLICIT })) };
     const batchFile = join(tmpdir(), `inference-bench-batch-${process.pid}.json`);

@@ -26,10 +26,15 @@ afterAll(async () => {
 
 describe('OnlineFeatureClient tracing', () => {
   it('traces each GetOnlineFeatures call under the request it serves, also when it waited for an earlier call', async () => {
+    exporter.reset();
+    store.requests.length = 0;
     const deadline = Date.now() + 5_000;
+    const firstLookup = withSpan('request 1', {}, async (span) => ({ span: span.spanContext().spanId, values: await client.read(['cust-1'], COLUMNS, deadline) }));
+    // The first call goes out at the end of this event-loop turn; the second lookup comes later.
+    await new Promise((resolve) => setImmediate(resolve));
+    // One call in flight at a time: this lookup waits and goes out when the first call ends.
     const [first, second] = await Promise.all([
-      withSpan('request 1', {}, async (span) => ({ span: span.spanContext().spanId, values: await client.read(['cust-1'], COLUMNS, deadline) })),
-      // One call in flight at a time: this lookup waits and goes out when the first call ends.
+      firstLookup,
       withSpan('request 2', {}, async (span) => ({ span: span.spanContext().spanId, values: await client.read(['cust-2'], COLUMNS, deadline) })),
     ]);
     expect([first.values, second.values]).toEqual([[[10]], [[20]]]);
@@ -38,5 +43,14 @@ describe('OnlineFeatureClient tracing', () => {
     const calls = exporter.getFinishedSpans().filter((span) => span.kind === SpanKind.CLIENT);
     expect(calls.map((span) => span.name)).toEqual(['kuroshio.features.v1.FeatureService/GetOnlineFeatures', 'kuroshio.features.v1.FeatureService/GetOnlineFeatures']);
     expect(calls.map((span) => span.parentSpanContext?.spanId)).toEqual([first.span, second.span]);
+  });
+
+  it('sends the lookups of one event-loop turn in one call, each answered with its own entity', async () => {
+    exporter.reset();
+    store.requests.length = 0;
+    const deadline = Date.now() + 5_000;
+    const values = await Promise.all([client.read(['cust-2'], COLUMNS, deadline), client.read(['cust-1', 'cust-3'], COLUMNS, deadline)]);
+    expect(values).toEqual([[[20]], [[10], [null]]]);
+    expect(store.requests.map((request) => request.entityIds)).toEqual([['cust-2', 'cust-1', 'cust-3']]);
   });
 });

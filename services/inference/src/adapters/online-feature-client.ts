@@ -27,6 +27,9 @@ export interface OnlineFeatureClientOptions {
 
 type Row = FeatureValue[];
 
+/** A feature set's cache and lane key, per columns array (the predictor passes one array per loaded spec). */
+const signatures = new WeakMap<readonly FeatureSpecColumn[], string>();
+
 interface Pending {
   readonly entityId: string;
   readonly key: string;
@@ -42,14 +45,17 @@ interface Lane {
   readonly columns: readonly FeatureSpecColumn[];
   readonly waiting: Pending[];
   calls: number;
+  /** A send is scheduled for the end of this event-loop turn. */
+  gathering: boolean;
 }
 
 /**
  * `FeatureService.GetOnlineFeatures` behind a small LRU cache (a short TTL: online values move
  * with every event) and a per-call timeout within the request's deadline. Lookups coalesce: at most
- * `maxCallsInFlight` calls per feature set are out at once, and the entities asked for meanwhile
- * go together in the next call (up to 500), so under load one call answers many Predict requests
- * while a lone request still goes out at once. Concurrent misses for the same entity share one
+ * `maxCallsInFlight` calls per feature set are out at once, the lookups of one event-loop turn go
+ * together, and the entities asked for while the calls are out go together in the next call (up to
+ * 500), so under load one call answers many Predict requests while a lone request still goes out
+ * at once (at the end of its turn). Concurrent misses for the same entity share one
  * lookup. Values that are not PRESENT come back as null (the model imputes them and the response
  * lists them in missing_features).
  */
@@ -67,7 +73,8 @@ export class OnlineFeatureClient implements OnlineFeatureSource {
   }
 
   async read(entityIds: readonly string[], columns: readonly FeatureSpecColumn[], deadlineMs: number): Promise<FeatureValue[][]> {
-    const signature = columns.map((c) => `${c.featureView}:${c.feature}@${c.version}`).join(',');
+    let signature = signatures.get(columns);
+    if (signature === undefined) signatures.set(columns, (signature = columns.map((c) => `${c.featureView}:${c.feature}@${c.version}`).join(',')));
     const rows = new Array<Row | Promise<Row>>(entityIds.length);
     let hits = 0;
     let misses = 0;
@@ -97,17 +104,31 @@ export class OnlineFeatureClient implements OnlineFeatureSource {
     });
     this.options.onLookup?.('hit', hits);
     if (misses > 0) this.options.onLookup?.('miss', misses);
-    if (lane !== undefined) this.#pump(lane);
+    if (lane !== undefined) this.#gather(lane);
     return Promise.all(rows);
   }
 
   #lane(signature: string, columns: readonly FeatureSpecColumn[]): Lane {
     let lane = this.#lanes.get(signature);
     if (lane === undefined) {
-      lane = { columns, waiting: [], calls: 0 };
+      lane = { columns, waiting: [], calls: 0, gathering: false };
       this.#lanes.set(signature, lane);
     }
     return lane;
+  }
+
+  /**
+   * Sends at the end of this event-loop turn (`setImmediate`: after the I/O callbacks that are
+   * ready), so the lookups of the requests read from the sockets together go out in one call; a
+   * lone request waits only for the rest of the current turn.
+   */
+  #gather(lane: Lane): void {
+    if (lane.gathering) return;
+    lane.gathering = true;
+    setImmediate(() => {
+      lane.gathering = false;
+      this.#pump(lane);
+    });
   }
 
   /** Sends what waits, CHUNK entities per call, while the lane has calls to spare. */

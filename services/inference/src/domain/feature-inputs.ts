@@ -33,6 +33,11 @@ interface SpecLayout {
   readonly known: ReadonlySet<string>;
 }
 
+/** The spec's columns (as specColumns), one array per loaded spec: lookups key their cache on it. */
+export function specColumnsOnce(spec: FeatureSpec): readonly FeatureSpecColumn[] {
+  return specLayout(spec).columns;
+}
+
 /** Per loaded spec, computed once: PredictBatch checks every row of a batch against it. */
 const layouts = new WeakMap<FeatureSpec, SpecLayout>();
 

@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { EXPERIMENT_KEY_PATTERN, encodeTopicValue, TOPICS, type ExposureValue } from '@kuroshio/contracts';
 import { featureVectorHash, modelInputBlock, type FeatureSpecColumn } from '@kuroshio/model-runtime';
 import { routeUnit, type ExperimentDirectory, type RoutedVariant } from './experiment-routing.js';
-import { explicitRow, hasFeatures, onlineRow, specColumns, type FeatureValue, type PreparedRow, type ScalarValueLike } from './feature-inputs.js';
+import { explicitRow, hasFeatures, onlineRow, specColumnsOnce, type FeatureValue, type PreparedRow, type ScalarValueLike } from './feature-inputs.js';
 import { deadlineExceeded, invalidArgument, notFound } from './inference-errors.js';
 import type { ModelCatalog, ServingModel } from './model-catalog.js';
 import { describeTarget, type ModelTarget } from './model-selector.js';
@@ -141,7 +141,7 @@ export class Predictor {
     if (online.length > 0) {
       const values = await this.options.features.read(
         online.map((at) => (instances[at] as InstanceInput).entityId),
-        specColumns(spec),
+        specColumnsOnce(spec),
         deadlineMs,
       );
       online.forEach((at, k) => (rows[at] = onlineRow(spec, values[k] ?? [])));

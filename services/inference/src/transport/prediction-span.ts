@@ -24,6 +24,13 @@ export function tracedPrediction<T extends { readonly predictions: readonly Pred
 }
 
 function recordServed(span: Span, predictions: readonly PredictionOutput[]): void {
+  if (predictions.length === 1) {
+    // Predict (and a stream message): one prediction, attributes as they are (no sets to build).
+    const [prediction] = predictions as [PredictionOutput];
+    span.setAttributes({ 'kuroshio.model.name': prediction.modelName, 'kuroshio.model.version': prediction.modelVersion });
+    if (prediction.variant !== '') span.setAttribute('kuroshio.experiment.variant', prediction.variant);
+    return;
+  }
   const names = new Set<string>();
   const versions = new Set<number>();
   const variants = new Set<string>();
