@@ -60,7 +60,7 @@ export function collectorSettingsConfig() {
       COLLECTOR_MAX_IN_FLIGHT_BYTES: envInt({ min: 1 * MB, max: 4096 * MB }).default(16 * MB),
       COLLECTOR_RETRY_AFTER_SECONDS: envInt({ min: 1, max: 3_600 }).default(5),
       COLLECTOR_DELIVERY_TIMEOUT_MS: envInt({ min: 100, max: 300_000 }).default(10_000),
-      COLLECTOR_LINGER_MS: envInt({ min: 0, max: 1_000 }).default(2),
+      COLLECTOR_LINGER_MS: envInt({ min: 0, max: 1_000 }).default(5),
       COLLECTOR_KAFKA_BATCH_EVENTS: envInt({ min: 1, max: 1_000_000 }).default(5_000),
       COLLECTOR_KAFKA_BATCH_BYTES: envInt({ min: 64 * KB, max: 256 * MB }).default(4 * MB),
       COLLECTOR_RAW_TOPIC: z.string().regex(TOPIC_NAME_PATTERN).default(TOPICS.eventsRaw.name),

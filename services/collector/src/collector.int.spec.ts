@@ -1,3 +1,4 @@
+import { randomBytes } from 'node:crypto';
 import { credentials, Metadata, status as GrpcStatus, type ServiceError } from '@grpc/grpc-js';
 import { decodeTopicValue, grpcJs, TOPICS, type RawEventValue } from '@kuroshio/contracts';
 import { KafkaClient, type ConsumedMessage, type KafkaConsumer } from '@kuroshio/kafka';
@@ -106,6 +107,25 @@ describe('Segment HTTP API', () => {
     expect(first.value.ingest).toMatchObject({ transport: 'http', batchIndex: 0 });
     expect(Date.parse(first.value.envelope.receivedAt)).toBeGreaterThan(Date.now() - 60_000);
     expect(produced.has(ids[1]!)).toBe(false);
+  });
+
+  it("continues the caller's trace when the request carries a W3C traceparent", async () => {
+    const traceId = randomBytes(16).toString('hex');
+    const callerSpan = randomBytes(8).toString('hex');
+    const [continued, fresh] = [`${run}-tp-1`, `${run}-tp-2`];
+    const withParent = await post('/v1/track', JSON.stringify({ messageId: continued, event: 'Login', userId: 'cust-tp' }), {
+      authorization: basic(WEB_KEY),
+      traceparent: `00-${traceId}-${callerSpan}-01`,
+    });
+    const without = await post('/v1/track', JSON.stringify({ messageId: fresh, event: 'Login', userId: 'cust-tp' }), { authorization: basic(WEB_KEY) });
+    expect([withParent.status, without.status]).toEqual([200, 200]);
+    await waitForProduced([continued, fresh]);
+    // Same trace as the caller, the collector's own span as the parent of what the ETL does next.
+    const [version, recordTrace, recordSpan, flags] = produced.get(continued)!.message.headers['traceparent']!.split('-');
+    expect({ version, recordTrace, flags }).toEqual({ version: '00', recordTrace: traceId, flags: '01' });
+    expect(recordSpan).toMatch(/^[0-9a-f]{16}$/);
+    expect(recordSpan).not.toBe(callerSpan);
+    expect(produced.get(fresh)!.message.headers['traceparent']!.split('-')[1]).not.toBe(traceId);
   });
 
   it('takes a gzip body and the write key from the body, as analytics.js sends it', async () => {

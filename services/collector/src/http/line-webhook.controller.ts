@@ -8,6 +8,7 @@ import { verifyLineSignature } from '../line/line-signature.js';
 import { mapLineWebhook, type MappedLineEvents } from '../line/line-webhook-events.js';
 import type { Source } from '../sources/source-definition.js';
 import { SourceRegistry } from '../sources/source-registry.js';
+import { callerTraceContext } from './caller-trace.js';
 import { IngestErrorHttpFilter } from './ingest-error-http.filter.js';
 import { rejectedEventBody, type RejectedEventBody } from './ingest-reply.js';
 import { takeIngestBody } from './http-ingest-pipeline.js';
@@ -61,7 +62,8 @@ export class LineWebhookController {
       throw new DomainError('UNAUTHENTICATED', 'x-line-signature does not match the body', { reason: 'invalid_signature' });
     }
     const { events, positions, skipped } = mapLineWebhook(decodeJsonBody(body.bytes));
-    const outcome = this.ingestor.ingest({ source, events, transport: 'line-webhook', requestId: randomUUID(), receivedAt });
+    const parentContext = callerTraceContext(request);
+    const outcome = this.ingestor.ingest({ source, events, transport: 'line-webhook', requestId: randomUUID(), receivedAt, ...(parentContext === undefined ? {} : { parentContext }) });
     return { outcome, positions, skipped };
   }
 }

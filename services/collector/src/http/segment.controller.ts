@@ -9,6 +9,7 @@ import { EventIngestor, type IngestOutcome } from '../ingest/event-ingestor.js';
 import { segmentPayload, type SegmentCall } from '../segment/segment-body.js';
 import type { Source } from '../sources/source-definition.js';
 import { SourceRegistry } from '../sources/source-registry.js';
+import { callerTraceContext } from './caller-trace.js';
 import { IngestErrorHttpFilter } from './ingest-error-http.filter.js';
 import { rejectedEventBody, type IngestReplyBody } from './ingest-reply.js';
 import { takeIngestBody } from './http-ingest-pipeline.js';
@@ -89,7 +90,8 @@ export class SegmentController {
     const early = header.kind === 'none' ? undefined : this.sources.authenticate(header);
     const payload = segmentPayload(call, decodeJsonBody(takeIngestBody(request).bytes));
     const source: Source = early ?? this.sources.authenticate(this.#bodyCredential(payload.bodyWriteKey));
-    return this.ingestor.ingest({ source, events: payload.events, transport: 'http', requestId: randomUUID(), receivedAt });
+    const parentContext = callerTraceContext(request);
+    return this.ingestor.ingest({ source, events: payload.events, transport: 'http', requestId: randomUUID(), receivedAt, ...(parentContext === undefined ? {} : { parentContext }) });
   }
 
   #bodyCredential(bodyWriteKey: string | undefined): WriteKeyCredential {

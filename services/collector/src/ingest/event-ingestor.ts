@@ -1,5 +1,5 @@
 import { context as otelContext, trace } from '@opentelemetry/api';
-import { injectTraceHeaders, SpanKind, withSpan } from '@kuroshio/telemetry';
+import { injectTraceHeaders, SpanKind, withSpan, type Context } from '@kuroshio/telemetry';
 import type { Source } from '../sources/source-definition.js';
 import { prepareEvents, type EventRejection, type IngestContext, type PreparedRecord } from './event-preparation.js';
 import type { EventSink } from './event-sink.js';
@@ -21,6 +21,8 @@ export interface IngestRequest {
   readonly requestId: string;
   readonly receivedAt: Date;
   readonly indexOffset?: number;
+  /** The caller's trace (an HTTP request's `traceparent`); else the active context (gRPC: the server span). */
+  readonly parentContext?: Context;
 }
 
 export interface IngestOutcome {
@@ -78,7 +80,7 @@ export class EventIngestor {
           return outcome;
         });
       },
-      otelContext.active(),
+      request.parentContext ?? otelContext.active(),
       // gRPC calls already have the service kit's server span (this one is its child); an HTTP request has only this one.
       request.transport === 'grpc' ? SpanKind.INTERNAL : SpanKind.SERVER,
     );

@@ -52,6 +52,37 @@ describe('CoalescingEventSink', () => {
     await Promise.all([second, third]);
   });
 
+  it('lets the next batch linger from its oldest publish after a send comes back, instead of sending at once', async () => {
+    const kafka = fakeKafka();
+    const sink = new CoalescingEventSink(kafka.send, { ...options, lingerMs: 40 });
+    const first = sink.publish([record('1'), record('2'), record('3'), record('4')]);
+    const second = sink.publish([record('5')]);
+    kafka.answers[0]!.resolve();
+    await first;
+    await tick(5);
+    expect(kafka.sends).toEqual([['1', '2', '3', '4']]);
+    const third = sink.publish([record('6')]);
+    await tick(60);
+    // One send for both: the linger ran from '5', not restarted by '6'.
+    expect(kafka.sends).toEqual([['1', '2', '3', '4'], ['5', '6']]);
+    kafka.answers[1]!.resolve();
+    await Promise.all([second, third]);
+  });
+
+  it('sends the next batch as soon as a send comes back when its oldest publish already lingered', async () => {
+    const kafka = fakeKafka();
+    const sink = new CoalescingEventSink(kafka.send, { ...options, lingerMs: 20 });
+    const first = sink.publish([record('1'), record('2'), record('3'), record('4')]);
+    const second = sink.publish([record('5')]);
+    await tick(30);
+    expect(kafka.sends).toHaveLength(1);
+    kafka.answers[0]!.resolve();
+    await first;
+    expect(kafka.sends[1]).toEqual(['5']);
+    kafka.answers[1]!.resolve();
+    await second;
+  });
+
   it('fails every publish of a failed send', async () => {
     const kafka = fakeKafka();
     const sink = new CoalescingEventSink(kafka.send, options);

@@ -5,7 +5,11 @@ import type { PreparedRecord } from '../ingest/event-preparation.js';
 export type SendRecords = (records: readonly PreparedRecord[]) => Promise<void>;
 
 export interface CoalescingOptions {
-  /** How long the first waiting request gives others to join its Kafka batch. */
+  /**
+   * How long the oldest waiting request gives others to join its Kafka batch: a batch that is not
+   * full leaves once its oldest request has waited this long, also when a send just came back, so
+   * at a steady load sends go at most every `lingerMs` per concurrent send (0010).
+   */
   readonly lingerMs: number;
   readonly maxBatchEvents: number;
   readonly maxBatchBytes: number;
@@ -28,14 +32,17 @@ interface Pending {
   readonly bytes: number;
   readonly resolve: () => void;
   readonly reject: (error: unknown) => void;
+  /** `performance.now()` when it was queued: the batch's linger runs from its oldest request. */
+  readonly queuedAt: number;
   settled: boolean;
   timer: NodeJS.Timeout | undefined;
 }
 
 /**
- * Coalesces the events of concurrent requests into larger Kafka produce requests: a few
- * milliseconds of linger, and while a send is outstanding the next batch keeps filling, so the
- * batch size grows with the load instead of the number of round trips. Each caller still waits
+ * Coalesces the events of concurrent requests into larger Kafka produce requests: a batch leaves
+ * when it is full or its oldest request has waited the linger, and while the sends are outstanding
+ * the next batch keeps filling, so the batch size grows with the load instead of the number of
+ * round trips. Each caller still waits
  * for the acknowledgement of its own records, bounded by the delivery timeout; a caller that timed
  * out before its records left is taken out of the queue (nothing is sent for an answered 503).
  */
@@ -57,7 +64,7 @@ export class CoalescingEventSink implements EventSink {
   publish(records: readonly PreparedRecord[]): Promise<void> {
     if (records.length === 0) return Promise.resolve();
     return new Promise<void>((resolve, reject) => {
-      const pending: Pending = { records, bytes: sumBytes(records), resolve, reject, settled: false, timer: undefined };
+      const pending: Pending = { records, bytes: sumBytes(records), resolve, reject, queuedAt: performance.now(), settled: false, timer: undefined };
       pending.timer = setTimeout(() => this.#expire(pending), this.options.deliveryTimeoutMs);
       this.#queue.push(pending);
       this.#queuedEvents += records.length;
@@ -117,8 +124,17 @@ export class CoalescingEventSink implements EventSink {
       if (error === undefined) pending.resolve();
       else pending.reject(error);
     }
-    // What gathered while this send was out goes now, without another linger.
-    if (this.#queue.length > 0) this.#flush();
+    // What gathered while this send was out goes once its oldest request has lingered (at once if
+    // that already happened or the batch is full).
+    this.#flushWhenLingered();
+  }
+
+  #flushWhenLingered(): void {
+    const oldest = this.#queue[0];
+    if (oldest === undefined || this.#linger !== undefined) return;
+    const wait = this.options.lingerMs - (performance.now() - oldest.queuedAt);
+    if (wait <= 0 || this.#batchIsFull()) this.#flush();
+    else this.#linger = setTimeout(() => this.#flush(), wait);
   }
 
   #expire(pending: Pending): void {
