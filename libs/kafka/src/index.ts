@@ -1,7 +1,7 @@
 // First: installs the cheaper kafkajs encoding, decoding, partitioning and produce requests before anything loads kafkajs.
 export { KAFKAJS_CRC32C_MODULE, KAFKAJS_ENCODER_MODULE, KAFKAJS_RECORD_DECODER_MODULE, kafkajsEncoding, type ReplacementStatus } from './kafkajs-encoding.js';
-export { KAFKAJS_DEFAULT_PARTITIONER_MODULE, KAFKAJS_GROUPING_MODULE, kafkajsPartitioning, murmur2, type PartitioningStatus } from './kafkajs-partitioning.js';
-export { KAFKAJS_PRODUCE_REQUEST_MODULE, KAFKAJS_REQUEST_FRAMING_MODULE, kafkajsProduceEncoding, type ProduceEncodingStatus } from './kafkajs-produce-request.js';
+export { KAFKAJS_DEFAULT_PARTITIONER_MODULE, KAFKAJS_GROUPING_MODULE, kafkajsPartitioning, murmur2 } from './kafkajs-partitioning.js';
+export { KAFKAJS_PRODUCE_REQUEST_MODULE, KAFKAJS_REQUEST_FRAMING_MODULE, kafkajsProduceEncoding } from './kafkajs-produce-request.js';
 export { KafkaClient, type KafkaClientOptions, type PartitionOffsets } from './kafka-client.js';
 export { type KafkaConnectionOptions, type KafkaSasl, type SaslMechanism } from './kafka-connection.js';
 export { KafkaDeliveryTimeoutError, KafkaProducer, type ProducerOptions, type SendOptions } from './producer.js';

@@ -1,5 +1,5 @@
 import { createRequire } from 'node:module';
-import { cacheExports } from './kafkajs-encoding.js';
+import { cacheExports, type ReplacementStatus } from './kafkajs-encoding.js';
 
 /**
  * Linear-time partitioning for kafkajs' producer, the largest cost left in a coalesced send once
@@ -22,8 +22,6 @@ import { cacheExports } from './kafkajs-encoding.js';
  * equivalence with fast-check.
  */
 const require = createRequire(import.meta.url);
-
-export type PartitioningStatus = 'installed' | 'kafkajs-already-loaded' | 'unavailable';
 
 export const KAFKAJS_GROUPING_MODULE = 'kafkajs/src/producer/groupMessagesPerPartition.js';
 export const KAFKAJS_DEFAULT_PARTITIONER_MODULE = 'kafkajs/src/producer/partitioners/default/index.js';
@@ -117,7 +115,7 @@ function defaultPartitioner(ownFactory: PartitionerFactory): () => Partitioner {
 
 const SAMPLE_KEYS: readonly Key[] = ['', 'a', 'ab', 'abc', 'abcd', 'cust-42', 'anon-ä-日本-🙂', 'x'.repeat(400), Buffer.from([0, 255, 128, 7, 9]), 'y'.repeat(1500)];
 
-function install(): PartitioningStatus {
+function install(): ReplacementStatus {
   let grouping: string;
   let partitioner: string;
   let ownMurmur2: (key: Key) => number;
@@ -139,4 +137,4 @@ function install(): PartitioningStatus {
   return 'installed';
 }
 
-export const kafkajsPartitioning: PartitioningStatus = install();
+export const kafkajsPartitioning: ReplacementStatus = install();

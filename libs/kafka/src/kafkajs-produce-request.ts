@@ -1,4 +1,5 @@
 import { createRequire } from 'node:module';
+import type { ReplacementStatus } from './kafkajs-encoding.js';
 import './kafkajs-encoding.js';
 
 /**
@@ -23,8 +24,6 @@ import './kafkajs-encoding.js';
  * the bytes with fast-check.
  */
 const require = createRequire(import.meta.url);
-
-export type ProduceEncodingStatus = 'installed' | 'kafkajs-already-loaded' | 'unavailable';
 
 export const KAFKAJS_PRODUCE_REQUEST_MODULE = 'kafkajs/src/protocol/requests/produce/v3/request.js';
 export const KAFKAJS_REQUEST_FRAMING_MODULE = 'kafkajs/src/protocol/request.js';
@@ -266,7 +265,7 @@ export async function sameAsKafkajs(own: ProduceEncoders, ours: ProduceEncoders)
  * microtasks after this module loads, before any connection exists); kafkajs' own encoding is
  * used until then, and for good if they differ (`unavailable`).
  */
-export const kafkajsProduceEncoding: { status: ProduceEncodingStatus | 'checking' } = { status: 'unavailable' };
+export const kafkajsProduceEncoding: { status: ReplacementStatus | 'checking' } = { status: 'unavailable' };
 
 function install(): void {
   let producePath: string;

@@ -161,16 +161,16 @@ function fromSql(fromMs: number | null): Sql {
   return sql` AND event_time_ms >= ${fromMs} AND event_time >= toDateTime(${Math.max(0, Math.floor(fromMs / 1000) - 86_400)})`;
 }
 
-function afterExposure(metric: MetricSpec): Sql {
+export function afterExposure(metric: MetricSpec): Sql {
   return metric.windowMs === null ? sql`t >= first_ms` : sql`t >= first_ms AND t < first_ms + ${metric.windowMs}`;
 }
 
-function beforeExposure(lookbackMs: number): Sql {
+export function beforeExposure(lookbackMs: number): Sql {
   return sql`t < first_ms AND t + ${lookbackMs} >= first_ms`;
 }
 
 /** A unit's value over its events (arrays ts, ms, a<i>) that count for metric `i` and fall in `window`. */
-function unitValue(metric: MetricSpec, i: number, window: Sql): Sql {
+export function unitValue(metric: MetricSpec, i: number, window: Sql): Sql {
   const matches = sql`bitAnd(m, ${2 ** i}) != 0 AND ${window}`;
   switch (metric.kind) {
     case 'conversion':

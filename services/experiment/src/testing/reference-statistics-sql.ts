@@ -1,12 +1,13 @@
 import { ident, joinSql, sql, type Sql, filtersSql, numberAt } from '@kuroshio/clickhouse';
-import { DAY_MS, type StatisticsQuery } from '../analysis/sufficient-statistics-sql.js';
-import type { MetricSpec } from '../domain/experiment-definition.js';
+import { afterExposure, beforeExposure, DAY_MS, unitValue, type StatisticsQuery } from '../analysis/sufficient-statistics-sql.js';
 
 /**
  * The statistics query as it was before `first_exposures` (decision 0020), kept only as the
  * reference the equivalence test compares the service's query with: first exposures grouped from
  * the raw `exposures` (argMin/min per unit) ANY LEFT JOIN the unit's events (all read FINAL) as
  * parallel arrays. Same output columns as `sufficientStatisticsSql`. Not used by the service.
+ * The per-unit folds (metric value, CUPED covariate) are the service's own expressions: what this
+ * reference checks is the query's shape, not them.
  */
 export function referenceStatisticsSql(query: StatisticsQuery): Sql {
   const { experimentKey, asOfMs, metrics, variants } = query;
@@ -59,25 +60,4 @@ export function referenceStatisticsSql(query: StatisticsQuery): Sql {
     )
     GROUP BY variant, day
     ORDER BY variant, day`;
-}
-
-function afterExposure(metric: MetricSpec): Sql {
-  return metric.windowMs === null ? sql`t >= first_ms` : sql`t >= first_ms AND t < first_ms + ${metric.windowMs}`;
-}
-
-function beforeExposure(lookbackMs: number): Sql {
-  return sql`t < first_ms AND t + ${lookbackMs} >= first_ms`;
-}
-
-/** A unit's value over its events (arrays ts, ms, a<i>) that count for metric `i` and fall in `window`. */
-function unitValue(metric: MetricSpec, i: number, window: Sql): Sql {
-  const matches = sql`bitAnd(m, ${2 ** i}) != 0 AND ${window}`;
-  switch (metric.kind) {
-    case 'conversion':
-      return sql`toFloat64(arrayExists((t, m) -> ${matches}, ts, ms))`;
-    case 'count':
-      return sql`toFloat64(arrayCount((t, m) -> ${matches}, ts, ms))`;
-    case 'sum':
-      return sql`arraySum((t, m, a) -> if(${matches}, a, 0), ts, ms, ${ident(`a${i}`)})`;
-  }
 }
