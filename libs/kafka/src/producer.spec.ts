@@ -9,7 +9,8 @@ function fakeProducer() {
   const send = vi.fn(async (record: ProducerRecord) => [
     { topicName: record.topic, partition: 0, errorCode: 0, baseOffset: '41' },
   ]);
-  return { producer: { send } as unknown as Producer, send };
+  const connect = vi.fn(async () => undefined);
+  return { producer: { send, connect } as unknown as Producer, send, connect };
 }
 
 const logger = createLogger({ service: 'test', level: 'silent' });
@@ -51,7 +52,7 @@ describe('KafkaProducer.send', () => {
     vi.useFakeTimers();
     try {
       const send = vi.fn(() => new Promise<never>(() => undefined));
-      const producer = new KafkaProducer(() => ({ send }) as unknown as Producer, logger, { deliveryTimeoutMs: 5_000 });
+      const producer = new KafkaProducer(() => ({ send, connect: async () => undefined }) as unknown as Producer, logger, { deliveryTimeoutMs: 5_000 });
       const result = producer.send('t', [{ value: 'x' }]);
       const assertion = expect(result).rejects.toBeInstanceOf(KafkaDeliveryTimeoutError);
       await vi.advanceTimersByTimeAsync(5_000);
@@ -59,6 +60,30 @@ describe('KafkaProducer.send', () => {
     } finally {
       vi.useRealTimers();
     }
+  });
+
+  it('connects on the first send when nobody connected it, once for concurrent sends', async () => {
+    const { producer, send, connect } = fakeProducer();
+    const kafka = new KafkaProducer(() => producer, logger);
+    await Promise.all([kafka.send('t', [{ value: 'a' }]), kafka.send('t', [{ value: 'b' }])]);
+    await kafka.send('t', [{ value: 'c' }]);
+    expect(connect).toHaveBeenCalledOnce();
+    expect(connect.mock.invocationCallOrder[0]).toBeLessThan(send.mock.invocationCallOrder[0] ?? 0);
+    expect(send).toHaveBeenCalledTimes(3);
+  });
+
+  it('tries a connect that failed again on the next send, and sends nothing on the unconnected producer', async () => {
+    const { producer, send, connect } = fakeProducer();
+    connect.mockRejectedValueOnce(new Error('connection refused')).mockRejectedValueOnce(new Error('connection refused'));
+    const kafka = new KafkaProducer(() => producer, logger);
+    await expect(kafka.connect()).rejects.toThrow('connection refused');
+    // The send tries once more (second refusal) and fails without handing kafkajs the records.
+    await expect(kafka.send('t', [{ value: 'a' }])).rejects.toThrow('connection refused');
+    expect(send).not.toHaveBeenCalled();
+    // Kafka is back: the next send connects and is written.
+    await expect(kafka.send('t', [{ value: 'b' }])).resolves.toEqual([{ topic: 't', partition: 0, baseOffset: '41' }]);
+    expect(connect).toHaveBeenCalledTimes(3);
+    expect(send).toHaveBeenCalledOnce();
   });
 
   it('sends nothing for an empty list', async () => {

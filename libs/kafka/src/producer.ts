@@ -38,7 +38,7 @@ const REPLACED_WHILE_QUEUED = Symbol('replaced while queued');
 /** One kafkajs producer, i.e. one producer id with its own sequence numbers. */
 interface ProducerSession {
   readonly producer: Producer;
-  /** Undefined until someone connects it; the caller's first `connect()` is its to retry. */
+  /** Undefined until `connect()` or the first send connects it. */
   connection: Promise<void> | undefined;
   /** A replacement whose connect has not succeeded yet. */
   recovering: boolean;
@@ -49,6 +49,10 @@ interface ProducerSession {
 /**
  * Idempotent, acks=all producer. `send` resolves only once every in-sync replica holds the
  * records, which is what lets the collector answer 2xx after a Kafka acknowledgement.
+ *
+ * A service may `connect()` at start (and fail its start without Kafka) or leave it to the first
+ * send. Either way a connect that failed is tried again by the next send, so a producer created
+ * while Kafka was down starts working once it is back.
  *
  * When the broker rejects the producer's sequence numbers (typically after a broker restart),
  * kafkajs would fail every later send for the life of the process. The failing send is then
@@ -197,16 +201,14 @@ export class KafkaProducer {
   }
 
   private async connected(session: ProducerSession): Promise<void> {
-    const connection = session.connection;
-    if (!connection) {
-      return;
-    }
+    const connection = session.connection ?? this.connectSession(session);
     try {
       await connection;
     } catch {
-      // A replacement that could not connect yet (broker still down) is tried again by the next
-      // send instead of failing every send from now on.
-      if (session.connection === connection && session.recovering) {
+      // A connect that failed (broker down at start, or a replacement while it was still down) is
+      // tried again by the next send instead of failing every send from now on; concurrent sends
+      // that saw the same failure share the one new attempt.
+      if (session.connection === connection) {
         this.connectSession(session);
       }
       await session.connection;

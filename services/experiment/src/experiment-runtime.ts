@@ -3,7 +3,7 @@ import { Inject, Injectable, type OnApplicationBootstrap, type OnModuleDestroy, 
 import { ClickHouseClient } from '@kuroshio/clickhouse';
 import { ClickHouseChangeLog } from '@kuroshio/control-plane';
 import type { ExposureValue } from '@kuroshio/contracts';
-import { KafkaClient, type KafkaProducer, type OutgoingMessage } from '@kuroshio/kafka';
+import { KafkaClient, type KafkaProducer } from '@kuroshio/kafka';
 import { ReadinessRegistry, SERVICE_CONFIG, SERVICE_LOGGER, type ReadinessCheck } from '@kuroshio/service-kit';
 import type { Logger } from '@kuroshio/telemetry';
 import type { TopicWarehouseSink } from '@kuroshio/warehouse-sink';
@@ -30,7 +30,6 @@ export class ExperimentRuntime implements OnModuleInit, OnApplicationBootstrap, 
   readonly analysis: ExperimentAnalysis;
   readonly #producer: KafkaProducer;
   readonly #sink: TopicWarehouseSink<ExposureValue> | undefined;
-  #connecting: Promise<void> | undefined;
   #stopping = false;
 
   constructor(
@@ -47,7 +46,7 @@ export class ExperimentRuntime implements OnModuleInit, OnApplicationBootstrap, 
     this.catalog = new ExperimentCatalog({
       log: new ClickHouseChangeLog(clickhouse, CHANGE_LOG_TABLE),
       views: warehouse,
-      exposures: new KafkaExposurePublisher((topic, messages) => this.#send(topic, messages), settings.exposuresTopic),
+      exposures: new KafkaExposurePublisher((topic, messages) => this.#producer.send(topic, messages), settings.exposuresTopic),
       newEventId: randomUUID,
       newSalt: () => randomBytes(8).toString('hex'),
     });
@@ -112,14 +111,5 @@ export class ExperimentRuntime implements OnModuleInit, OnApplicationBootstrap, 
         await new Promise((resolve) => setTimeout(resolve, this.config.experiment.rebuildRetryMs).unref());
       }
     }
-  }
-
-  async #send(topic: string, messages: readonly OutgoingMessage[]): Promise<void> {
-    this.#connecting ??= this.#producer.connect().catch((error: unknown) => {
-      this.#connecting = undefined;
-      throw error;
-    });
-    await this.#connecting;
-    await this.#producer.send(topic, messages);
   }
 }

@@ -40,7 +40,6 @@ export class InferenceRuntime implements OnModuleInit, OnApplicationBootstrap, O
   readonly #log: PredictionLog;
   readonly #clickhouse: ClickHouseClient | undefined;
   readonly #sink: TopicWarehouseSink<unknown> | undefined;
-  #connecting: Promise<void> | undefined;
   #stopping = false;
 
   constructor(
@@ -71,7 +70,7 @@ export class InferenceRuntime implements OnModuleInit, OnApplicationBootstrap, O
     this.#experiments = new GrpcExperimentDirectory(settings.experimentAddress, settings.experiments);
     this.#producer = kafka.producer({ deliveryTimeoutMs: 10_000 });
     this.#log = new PredictionLog(
-      { send: (topic, messages) => this.#send(topic, messages) },
+      this.#producer,
       {
         capacity: settings.predictionLog.bufferRecords,
         sendBatch: settings.predictionLog.sendBatchRecords,
@@ -139,15 +138,6 @@ export class InferenceRuntime implements OnModuleInit, OnApplicationBootstrap, O
         await new Promise((resolve) => setTimeout(resolve, 2_000).unref());
       }
     }
-  }
-
-  async #send(topic: string, messages: ReadonlyArray<{ key: string; value: Buffer }>): Promise<void> {
-    this.#connecting ??= this.#producer.connect().catch((error: unknown) => {
-      this.#connecting = undefined;
-      throw error;
-    });
-    await this.#connecting;
-    await this.#producer.send(topic, messages);
   }
 }
 

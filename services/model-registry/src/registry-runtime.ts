@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { Inject, Injectable, type OnApplicationBootstrap, type OnModuleDestroy, type OnModuleInit } from '@nestjs/common';
 import { ClickHouseClient } from '@kuroshio/clickhouse';
 import { ClickHouseChangeLog } from '@kuroshio/control-plane';
-import { KafkaClient, type KafkaProducer, type OutgoingMessage } from '@kuroshio/kafka';
+import { KafkaClient, type KafkaProducer } from '@kuroshio/kafka';
 import { ObjectStore } from '@kuroshio/object-store';
 import { ReadinessRegistry, SERVICE_CONFIG, SERVICE_LOGGER, type ReadinessCheck } from '@kuroshio/service-kit';
 import type { Logger } from '@kuroshio/telemetry';
@@ -25,7 +25,6 @@ export class RegistryRuntime implements OnModuleInit, OnApplicationBootstrap, On
   readonly registry: ModelRegistry;
   readonly #publisher: KafkaAliasChangePublisher;
   readonly #producer: KafkaProducer;
-  #connecting: Promise<void> | undefined;
   #stopping = false;
 
   constructor(
@@ -41,7 +40,7 @@ export class RegistryRuntime implements OnModuleInit, OnApplicationBootstrap, On
     const artifactBuckets = settings.artifactBuckets.length > 0 ? settings.artifactBuckets : [config.s3.buckets.models];
     this.#producer = kafka.producer({ deliveryTimeoutMs: 10_000 });
     this.#publisher = new KafkaAliasChangePublisher(
-      { send: (topic, messages) => this.#send(topic, messages) },
+      this.#producer,
       settings.aliasChangesTopic,
       logger,
       settings.publishRetryMs,
@@ -94,14 +93,5 @@ export class RegistryRuntime implements OnModuleInit, OnApplicationBootstrap, On
         await new Promise((resolve) => setTimeout(resolve, this.config.registry.rebuildRetryMs).unref());
       }
     }
-  }
-
-  async #send(topic: string, messages: readonly OutgoingMessage[]): Promise<void> {
-    this.#connecting ??= this.#producer.connect().catch((error: unknown) => {
-      this.#connecting = undefined;
-      throw error;
-    });
-    await this.#connecting;
-    await this.#producer.send(topic, messages);
   }
 }
