@@ -1,5 +1,6 @@
 // The collector through one process, as issue 3 asks: Segment batches (100 events of ~500 B) and
-// single-event calls at 5,000 requests/s, with p50/p99 latency and the process's peak RSS, next to
+// single-event calls at 5,000 requests/s (then unthrottled, for the capacity), with p50/p99 latency
+// and the process's peak RSS, next to
 // Kafka's own producer (kafka-producer-perf-test, acks=all, idempotent) measured in the same run.
 // Load comes from autocannon (not ours); the built collector runs as a child process with a
 // throw-away source, writing to a copy of events.raw (COLLECTOR_RAW_TOPIC; benchmark traffic must not
@@ -84,6 +85,18 @@ export default async function run(ctx) {
     const singlePeakRss = singleRss.stop();
     acknowledged += singleRun.ok;
 
+    // The same requests with no rate limit (closed loop, one request in flight per connection): how
+    // many single-event requests/s the collector answers when it is the bottleneck, and the p99
+    // then. The rate-limited run above cannot show more than the offered 5,000/s (autocannon's
+    // pacing delivers slightly less).
+    ctx.log(`single, unthrottled: ${SINGLE.connections} connections, ${SINGLE.seconds} s`);
+    const capacityRss = collector.sampleRss();
+    const capacityCpu = collector.measureCpu();
+    const capacityRun = await drive({ ...singleOptions, rate: undefined }, SINGLE.seconds);
+    const capacityCpuSeconds = capacityCpu.stop();
+    const capacityPeakRss = capacityRss.stop();
+    acknowledged += capacityRun.ok;
+
     // Nothing acknowledged may be missing from the topic (nothing else writes to it). It may hold
     // more: the requests still in flight when autocannon stopped each run (one per connection) were
     // answered after it stopped counting, and after 503s a timed-out send may still land.
@@ -91,8 +104,8 @@ export default async function run(ctx) {
     const watermarkAfter = await highWatermark(ctx.env.KAFKA_BROKERS, BENCH_RAW_TOPIC);
     const onTopic = watermarkAfter - watermarkBefore;
     ctx.log(`acknowledged ${acknowledged} events; ${BENCH_RAW_TOPIC} grew by ${onTopic}`);
-    const unansweredBound = 2 * (BATCH.connections * EVENTS_PER_BATCH + SINGLE.connections);
-    const refused = batched.notOk + singleRun.notOk;
+    const unansweredBound = 2 * (BATCH.connections * EVENTS_PER_BATCH + 2 * SINGLE.connections);
+    const refused = batched.notOk + singleRun.notOk + capacityRun.notOk;
     if (onTopic < acknowledged || (refused === 0 && onTopic > acknowledged + unansweredBound)) {
       throw new Error(`${acknowledged} events acknowledged (+ at most ${unansweredBound} in flight at the end of a run), but ${onTopic} records reached ${BENCH_RAW_TOPIC}`);
     }
@@ -149,7 +162,21 @@ export default async function run(ctx) {
       collector_cpu_us_per_request: (singleCpuSeconds * 1e6) / Math.max(1, singleRun.ok),
     };
     const batchedEventsPerSec = (batched.ok * EVENTS_PER_BATCH) / batched.seconds;
-    const peakRss = Math.max(batchedPeakRss, singlePeakRss);
+    const capacityParams = {
+      ...common,
+      route: 'POST /v1/track',
+      connections: SINGLE.connections,
+      offered_rate_requests_per_sec: null,
+      duration_seconds: SINGLE.seconds,
+      requests_ok: capacityRun.ok,
+      requests_not_ok: capacityRun.notOk,
+      errors: capacityRun.errors,
+      latency_ms: capacityRun.latency,
+      peak_rss_mib_while_measured: capacityPeakRss,
+      collector_cpu_seconds: capacityCpuSeconds,
+      collector_cpu_us_per_request: (capacityCpuSeconds * 1e6) / Math.max(1, capacityRun.ok),
+    };
+    const peakRss = Math.max(batchedPeakRss, singlePeakRss, capacityPeakRss);
     return [
       { name: 'collector/batched-events-per-sec', unit: 'events/s', value: batchedEventsPerSec, better: 'higher', reference: referenceFigure, params: batchedParams },
       { name: 'collector/batched-latency-p50', unit: 'ms', value: batched.latency.p50, better: 'lower', reference: null, params: batchedParams },
@@ -157,8 +184,10 @@ export default async function run(ctx) {
       { name: 'collector/single-requests-per-sec', unit: 'requests/s', value: singleRun.ok / singleRun.seconds, better: 'higher', reference: referenceFigure, params: singleParams },
       { name: 'collector/single-latency-p50', unit: 'ms', value: singleRun.latency.p50, better: 'lower', reference: null, params: singleParams },
       { name: 'collector/single-latency-p99', unit: 'ms', value: singleRun.latency.p99, better: 'lower', reference: null, params: singleParams },
+      { name: 'collector/single-capacity-requests-per-sec', unit: 'requests/s', value: capacityRun.ok / capacityRun.seconds, better: 'higher', reference: referenceFigure, params: capacityParams },
+      { name: 'collector/single-capacity-latency-p99', unit: 'ms', value: capacityRun.latency.p99, better: 'lower', reference: null, params: capacityParams },
       { name: 'collector/batched-cpu-us-per-event', unit: 'µs', value: batchedParams.collector_cpu_us_per_event, better: 'lower', reference: null, params: batchedParams },
-      { name: 'collector/peak-rss-under-load', unit: 'MiB', value: peakRss, better: 'lower', reference: null, params: { ...common, batched_peak_rss_mib: batchedPeakRss, single_peak_rss_mib: singlePeakRss } },
+      { name: 'collector/peak-rss-under-load', unit: 'MiB', value: peakRss, better: 'lower', reference: null, params: { ...common, batched_peak_rss_mib: batchedPeakRss, single_peak_rss_mib: singlePeakRss, single_unthrottled_peak_rss_mib: capacityPeakRss } },
     ];
   } finally {
     await collector.stop();
