@@ -176,7 +176,9 @@ export default async function run(ctx) {
       collector_cpu_seconds: capacityCpuSeconds,
       collector_cpu_us_per_request: (capacityCpuSeconds * 1e6) / Math.max(1, capacityRun.ok),
     };
-    const peakRss = Math.max(batchedPeakRss, singlePeakRss, capacityPeakRss);
+    // Under the loads (batched, and single-event at 5,000/s); the unthrottled run's peak is
+    // its own figure.
+    const peakRss = Math.max(batchedPeakRss, singlePeakRss);
     return [
       { name: 'collector/batched-events-per-sec', unit: 'events/s', value: batchedEventsPerSec, better: 'higher', reference: referenceFigure, params: batchedParams },
       { name: 'collector/batched-latency-p50', unit: 'ms', value: batched.latency.p50, better: 'lower', reference: null, params: batchedParams },
@@ -187,7 +189,8 @@ export default async function run(ctx) {
       { name: 'collector/single-capacity-requests-per-sec', unit: 'requests/s', value: capacityRun.ok / capacityRun.seconds, better: 'higher', reference: referenceFigure, params: capacityParams },
       { name: 'collector/single-capacity-latency-p99', unit: 'ms', value: capacityRun.latency.p99, better: 'lower', reference: null, params: capacityParams },
       { name: 'collector/batched-cpu-us-per-event', unit: 'µs', value: batchedParams.collector_cpu_us_per_event, better: 'lower', reference: null, params: batchedParams },
-      { name: 'collector/peak-rss-under-load', unit: 'MiB', value: peakRss, better: 'lower', reference: null, params: { ...common, batched_peak_rss_mib: batchedPeakRss, single_peak_rss_mib: singlePeakRss, single_unthrottled_peak_rss_mib: capacityPeakRss } },
+      { name: 'collector/peak-rss-under-load', unit: 'MiB', value: peakRss, better: 'lower', reference: null, params: { ...common, batched_peak_rss_mib: batchedPeakRss, single_peak_rss_mib: singlePeakRss } },
+      { name: 'collector/peak-rss-unthrottled', unit: 'MiB', value: capacityPeakRss, better: 'lower', reference: null, params: capacityParams },
     ];
   } finally {
     await collector.stop();
