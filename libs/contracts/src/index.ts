@@ -45,3 +45,4 @@ export { exposureValueSchema, type ExposureValue } from './topics/exposure-value
 export { aliasChangeKey, aliasChangeValueSchema, type AliasChangeValue } from './topics/alias-change-value.js';
 export { kafkaCoordinatesSchema, type KafkaCoordinates } from './topics/shared-schemas.js';
 export { ALIAS_PATTERN, EXPERIMENT_KEY_PATTERN, MODEL_NAME_PATTERN, TOPIC_NAME_PATTERN } from './naming.js';
+export { CHALLENGER_ALIAS, CHAMPION_ALIAS, retrainingExperimentKey } from './retraining-experiment.js';

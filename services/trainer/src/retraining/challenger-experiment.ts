@@ -1,27 +1,10 @@
-import { createHash } from 'node:crypto';
-import { EXPERIMENT_KEY_PATTERN, grpcNest } from '@kuroshio/contracts';
+import { grpcNest, retrainingExperimentKey } from '@kuroshio/contracts';
 import type { RetrainingPolicy } from './retraining-policy.js';
 
 type Experiment = grpcNest.experiment.v1.Experiment;
 
 export const CHAMPION_VARIANT = 'champion';
 export const CHALLENGER_VARIANT = 'challenger';
-const MAX_KEY_LENGTH = 63;
-
-/**
- * The experiment of a challenger: `retrain-<model>-v<version>`. Derived, not stored, so a run that
- * finds a `challenger` alias knows which experiment decides it (a version is challenger at most
- * once). Long model names keep a prefix and a hash of the whole name.
- */
-export function retrainingExperimentKey(modelName: string, challengerVersion: number): string {
-  const suffix = `-v${challengerVersion}`;
-  const plain = `retrain-${modelName}${suffix}`;
-  if (plain.length <= MAX_KEY_LENGTH) return plain;
-  const hash = createHash('sha256').update(modelName).digest('hex').slice(0, 8);
-  const key = `retrain-${modelName.slice(0, MAX_KEY_LENGTH - 'retrain-'.length - hash.length - 1 - suffix.length)}-${hash}${suffix}`;
-  if (!EXPERIMENT_KEY_PATTERN.test(key)) throw new Error(`cannot derive an experiment key for ${modelName} v${challengerVersion}`);
-  return key;
-}
 
 export interface ChallengerContext {
   readonly championVersion: number;

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
-import { timestampFromDate } from '@kuroshio/contracts';
+import { CHALLENGER_ALIAS, CHAMPION_ALIAS, retrainingExperimentKey, timestampFromDate } from '@kuroshio/contracts';
 import { DomainError } from '@kuroshio/service-kit';
-import { CHALLENGER_VARIANT, CHAMPION_VARIANT, challengerExperiment, retrainingExperimentKey } from './challenger-experiment.js';
+import { CHALLENGER_VARIANT, CHAMPION_VARIANT, challengerExperiment } from './challenger-experiment.js';
 import { decidePromotion, type PromotionDecision } from './promotion-decision.js';
 import type { RetrainingPolicy } from './retraining-policy.js';
 import {
@@ -45,8 +45,8 @@ export interface RetrainingRunnerDeps extends TriggerSources {
 
 /** Who the registry, the experiment service and the retraining log record for every change a run makes. */
 export const RETRAINING_ACTOR = 'retraining';
-const CHAMPION = 'champion';
-const CHALLENGER = 'challenger';
+const CHAMPION = CHAMPION_ALIAS;
+const CHALLENGER = CHALLENGER_ALIAS;
 
 type Draft = { -readonly [K in keyof RetrainingRun]: RetrainingRun[K] } & { steps: number };
 
