@@ -15,6 +15,7 @@ import { predictionsWarehouseSink } from './adapters/predictions-warehouse-sink.
 import { GrpcModelRegistry } from './adapters/registry-client.js';
 import { S3ModelLoader } from './adapters/s3-model-loader.js';
 import type { InferenceConfig } from './config.js';
+import { ChallengerRouting } from './domain/challenger-routing.js';
 import { ModelCatalog } from './domain/model-catalog.js';
 import { PredictionLog } from './domain/prediction-log.js';
 import { Predictor } from './domain/predictor.js';
@@ -87,6 +88,14 @@ export class InferenceRuntime implements OnModuleInit, OnApplicationBootstrap, O
       catalog: this.catalog,
       features: this.#features,
       experiments: this.#experiments,
+      ...(settings.routeChallengers
+        ? {
+            challengers: new ChallengerRouting(this.#registry, {
+              cacheTtlMs: settings.experiments.cacheTtlMs,
+              onLookupFailed: (model, error) => logger.warn({ err: error, model }, "the model's challenger alias could not be read; the champion serves alone until it can"),
+            }),
+          }
+        : {}),
       log: this.#log,
       topics: { predictions: settings.topics.predictions, exposures: settings.topics.exposures },
       maxBatchInstances: settings.maxBatchInstances,

@@ -39,6 +39,8 @@ export interface InferenceSettings {
   readonly features: { readonly cacheTtlMs: number; readonly cacheMaxEntries: number; readonly timeoutMs: number };
   readonly registryTimeoutMs: number;
   readonly experiments: { readonly cacheTtlMs: number; readonly timeoutMs: number };
+  /** Route requests for a `champion` alias by the retraining experiment of its `challenger` (domain/challenger-routing.ts). */
+  readonly routeChallengers: boolean;
   readonly topics: { readonly predictions: string; readonly exposures: string; readonly aliasChanges: string };
   /** Group id prefix; each process appends its own suffix, so every instance reads the compacted topic from the start. */
   readonly aliasChangesGroupPrefix: string;
@@ -121,6 +123,7 @@ export function inferenceSettingsConfig() {
       INFERENCE_REGISTRY_TIMEOUT_MS: envInt({ min: 10, max: 600_000 }).default(5_000),
       INFERENCE_EXPERIMENT_CACHE_TTL_MS: envInt({ min: 0, max: 3_600_000 }).default(10_000),
       INFERENCE_EXPERIMENT_TIMEOUT_MS: envInt({ min: 1, max: 60_000 }).default(250),
+      INFERENCE_ROUTE_CHALLENGERS: envBoolean().default(true),
       INFERENCE_PREDICTIONS_TOPIC: topic(TOPICS.servingPredictions.name),
       INFERENCE_EXPOSURES_TOPIC: topic(TOPICS.experimentExposures.name),
       INFERENCE_ALIAS_CHANGES_TOPIC: topic(TOPICS.registryAliasChanges.name),
@@ -160,6 +163,7 @@ export function inferenceSettingsConfig() {
         features: { cacheTtlMs: env.INFERENCE_FEATURE_CACHE_TTL_MS, cacheMaxEntries: env.INFERENCE_FEATURE_CACHE_MAX_ENTRIES, timeoutMs: env.INFERENCE_FEATURE_TIMEOUT_MS },
         registryTimeoutMs: env.INFERENCE_REGISTRY_TIMEOUT_MS,
         experiments: { cacheTtlMs: env.INFERENCE_EXPERIMENT_CACHE_TTL_MS, timeoutMs: env.INFERENCE_EXPERIMENT_TIMEOUT_MS },
+        routeChallengers: env.INFERENCE_ROUTE_CHALLENGERS,
         topics: { predictions: env.INFERENCE_PREDICTIONS_TOPIC, exposures: env.INFERENCE_EXPOSURES_TOPIC, aliasChanges: env.INFERENCE_ALIAS_CHANGES_TOPIC },
         aliasChangesGroupPrefix: env.INFERENCE_ALIAS_CHANGES_GROUP_PREFIX,
         predictionLog: { bufferRecords: env.INFERENCE_PREDICTION_LOG_BUFFER, sendBatchRecords: env.INFERENCE_PREDICTION_LOG_BATCH, retryMs: env.INFERENCE_PREDICTION_LOG_RETRY_MS, lingerMs: env.INFERENCE_PREDICTION_LOG_LINGER_MS },

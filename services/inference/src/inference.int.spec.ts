@@ -4,7 +4,7 @@ import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import { status, type ServiceError } from '@grpc/grpc-js';
 import { ClickHouseClient, ident, sql } from '@kuroshio/clickhouse';
-import { aliasChangeKey, encodeTopicValue, grpcJs, TOPICS } from '@kuroshio/contracts';
+import { aliasChangeKey, encodeTopicValue, grpcJs, retrainingExperimentKey, TOPICS } from '@kuroshio/contracts';
 import { KafkaClient } from '@kuroshio/kafka';
 import { selectBackend } from '@kuroshio/model-runtime';
 import { ObjectStore } from '@kuroshio/object-store';
@@ -25,6 +25,8 @@ const repoRoot = fileURLToPath(new URL('../../../', import.meta.url));
 const logger = createLogger({ service: 'inference-int-test', level: 'error' });
 const endpoints = stackEndpoints();
 const model = uniqueName('it-model');
+// A second model with a challenger out, so its champion's routing leaves the first model's tests alone.
+const retrained = uniqueName('it-retrained');
 const database = uniqueName('it_inference', '_');
 const topics = {
   predictions: uniqueName('it.inference.predictions', '.'),
@@ -82,6 +84,23 @@ beforeAll(async () => {
   registry.add(v1.version);
   registry.add(v2.version);
   registry.aliases.set(`${model}@champion`, 1);
+  for (const [version, seed] of [[1, 1], [2, 7]] as const) registry.add((await storeTestModel(store, endpoints.s3.buckets.models, retrained, version, seed)).version);
+  registry.aliases.set(`${retrained}@champion`, 1);
+  registry.aliases.set(`${retrained}@challenger`, 2);
+  const retrainingKey = retrainingExperimentKey(retrained, 2);
+  experiments.experiments.set(
+    retrainingKey,
+    grpcJs.experiment.v1.Experiment.fromPartial({
+      key: retrainingKey,
+      salt: retrainingKey,
+      revision: 1,
+      state: grpcJs.experiment.v1.ExperimentState.EXPERIMENT_STATE_RUNNING,
+      variants: [
+        { key: 'champion', weight: 1, control: true, model: { modelName: retrained, version: 1 } },
+        { key: 'challenger', weight: 1, model: { modelName: retrained, version: 2 } },
+      ],
+    }),
+  );
   featureStore.values.set('cust-1', { 'billing:amount_sum_30d': double(42_000), 'billing:late_count_90d': { int64Value: 2 }, 'app:logins_count_7d': { int64Value: 4 } });
   featureStore.values.set('cust-2', { 'billing:amount_sum_30d': double(1_500) });
   experiments.experiments.set(
@@ -195,6 +214,19 @@ describe('inference on the real stack', () => {
     });
     for (const p of response.predictions) expect(p.modelVersion).toBe(p.variant === 'champion' ? 1 : 2);
     expect(new Set(response.predictions.map((p) => p.variant))).toEqual(new Set(['champion', 'challenger']));
+  });
+
+  it("routes requests for a champion that name no experiment by its challenger's retraining experiment", async () => {
+    const instances = Array.from({ length: 30 }, (_, i) => ({ entityId: `unit-${i}` }));
+    const routed = await client.predictBatch({ model: { modelName: retrained, alias: 'champion' }, instances });
+    for (const p of routed.predictions) {
+      expect(p.experimentKey).toBe(retrainingExperimentKey(retrained, 2));
+      expect(p.modelVersion).toBe(p.variant === 'champion' ? 1 : 2);
+    }
+    expect(new Set(routed.predictions.map((p) => p.variant))).toEqual(new Set(['champion', 'challenger']));
+    // A pinned version is served as asked.
+    const pinned = await client.predictBatch({ model: { modelName: retrained, version: 1 }, instances });
+    expect(pinned.predictions.every((p) => p.modelVersion === 1 && p.variant === '' && p.experimentKey === '')).toBe(true);
   });
 
   it('hot-swaps champion from version 1 to 2 under a loop of requests without a failed request', async () => {

@@ -3,6 +3,7 @@ import { featureVectorHash, modelInputBlock } from '@kuroshio/model-runtime';
 import { assignVariant } from '@kuroshio/assignment';
 import { describe, expect, it } from 'vitest';
 import { FakeExperimentDirectory, FakeOnlineFeatures, InMemoryModels, RecordingSender, smallSpec } from '../testing/in-memory-serving.js';
+import { ChallengerRouting } from './challenger-routing.js';
 import type { ExperimentRouting } from './experiment-routing.js';
 import { ModelCatalog } from './model-catalog.js';
 import { PredictionLog } from './prediction-log.js';
@@ -11,8 +12,8 @@ import { Predictor, type PredictionInput } from './predictor.js';
 const logger = createLogger({ service: 'inference-test', level: 'silent' });
 const TOPICS = { predictions: 'predictions', exposures: 'exposures' };
 
-function setup(options: { capacity?: number; experiments?: Map<string, ExperimentRouting> } = {}) {
-  const models = new InMemoryModels().register('bad-debt', [1, 2, 3], { champion: 1 });
+function setup(options: { capacity?: number; experiments?: Map<string, ExperimentRouting>; challenger?: number } = {}) {
+  const models = new InMemoryModels().register('bad-debt', [1, 2, 3], { champion: 1, ...(options.challenger === undefined ? {} : { challenger: options.challenger }) });
   const catalog = new ModelCatalog({
     registry: models,
     loader: models,
@@ -23,7 +24,8 @@ function setup(options: { capacity?: number; experiments?: Map<string, Experimen
   const sender = new RecordingSender();
   const log = new PredictionLog(sender, { capacity: options.capacity ?? 1000, sendBatch: 100, retryMs: 10 });
   const features = new FakeOnlineFeatures(new Map([['cust-1', [250, 1]]]));
-  const predictor = new Predictor({ catalog, features, experiments: new FakeExperimentDirectory(options.experiments), log, topics: TOPICS, maxBatchInstances: 50 });
+  const challengers = new ChallengerRouting(models, { cacheTtlMs: 60_000 });
+  const predictor = new Predictor({ catalog, features, experiments: new FakeExperimentDirectory(options.experiments), challengers, log, topics: TOPICS, maxBatchInstances: 50 });
   const request = (over: Partial<PredictionInput> = {}): PredictionInput => ({
     target: { modelName: 'bad-debt', alias: 'champion' },
     instances: [{ entityId: 'cust-1', features: {} }],
@@ -170,3 +172,63 @@ describe('Predictor routing by experiment (fake directory)', () => {
     expect(predictions[0]).toMatchObject({ modelVersion: 1, experimentKey: 'bad-debt_challenger', variant: 'control' });
   });
 });
+
+describe('Predictor routing a champion by its challenger\'s retraining experiment', () => {
+  const retraining = (over: Partial<ExperimentRouting> = {}): ExperimentRouting => ({
+    key: 'retrain-bad-debt-v2',
+    salt: 'retrain-bad-debt-v2',
+    revision: 1,
+    state: 'running',
+    variants: [
+      { name: 'champion', weight: 1, model: { modelName: 'bad-debt', version: 1 } },
+      { name: 'challenger', weight: 1, model: { modelName: 'bad-debt', version: 2 } },
+    ],
+    trafficFraction: 1,
+    targetsByTraits: false,
+    ...over,
+  });
+  const units = Array.from({ length: 40 }, (_, i) => `cust-${i}`);
+  const batchOf = (entityIds: readonly string[]) => entityIds.map((entityId) => ({ entityId, features: {} }));
+
+  it('routes requests for the champion alias that name no experiment, and records their exposures', async () => {
+    const { predictor, request, sender } = setup({ challenger: 2, experiments: new Map([['retrain-bad-debt-v2', retraining()]]) });
+    const { predictions } = await predictor.predict(request({ batch: true, instances: batchOf(units) }));
+    predictions.forEach((prediction, i) => {
+      const variant = assignVariant({ key: 'retrain-bad-debt-v2', salt: 'retrain-bad-debt-v2', variants: [{ name: 'champion', weight: 1 }, { name: 'challenger', weight: 1 }] }, units[i] as string);
+      expect(prediction).toMatchObject({ experimentKey: 'retrain-bad-debt-v2', variant, modelVersion: variant === 'champion' ? 1 : 2 });
+    });
+    expect(new Set(predictions.map((p) => p.modelVersion))).toEqual(new Set([1, 2]));
+    await until(() => sender.sent.length === 80);
+    expect(sender.sent.filter((r) => r.topic === 'exposures')).toHaveLength(40);
+  });
+
+  it.each([
+    ['a pinned version', { target: { modelName: 'bad-debt', version: 1 } }],
+    ['another alias', { target: { modelName: 'bad-debt', alias: 'staging' } }],
+  ])('leaves requests for %s alone', async (_name, over) => {
+    const { predictor, request, models } = setup({ challenger: 2, experiments: new Map([['retrain-bad-debt-v2', retraining()]]) });
+    models.aliases.set('bad-debt@staging', 1);
+    const { predictions } = await predictor.predict(request({ batch: true, instances: batchOf(units), ...over }));
+    expect(predictions.every((p) => p.modelVersion === 1 && p.experimentKey === '' && p.variant === '')).toBe(true);
+  });
+
+  it('lets an experiment named in the request win over the challenger\'s', async () => {
+    const own = retraining({ key: 'own-test', salt: 'own', variants: [{ name: 'control', weight: 1, model: null }] });
+    const { predictor, request } = setup({ challenger: 2, experiments: new Map([['retrain-bad-debt-v2', retraining()], ['own-test', own]]) });
+    const { predictions } = await predictor.predict(request({ experimentKey: 'own-test' }));
+    expect(predictions[0]).toMatchObject({ experimentKey: 'own-test', variant: 'control', modelVersion: 1 });
+  });
+
+  it.each([
+    ['there is no challenger alias', { experiments: new Map([['retrain-bad-debt-v2', retraining()]]) }],
+    ['the challenger has no experiment yet', { challenger: 2, experiments: new Map<string, ExperimentRouting>() }],
+    ['its experiment was stopped', { challenger: 2, experiments: new Map([['retrain-bad-debt-v2', retraining({ state: 'stopped' })]]) }],
+  ])('serves the champion alone, without exposures, when %s', async (_name, options) => {
+    const { predictor, request, sender } = setup(options);
+    const { predictions } = await predictor.predict(request({ batch: true, instances: batchOf(units) }));
+    expect(predictions.every((p) => p.modelVersion === 1 && p.variant === '')).toBe(true);
+    await until(() => sender.sent.length === 40);
+    expect(sender.sent.filter((r) => r.topic === 'exposures')).toHaveLength(0);
+  });
+});
+

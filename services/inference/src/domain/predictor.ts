@@ -1,7 +1,8 @@
 import { randomUUID } from 'node:crypto';
 import { EXPERIMENT_KEY_PATTERN, encodeTopicValue, TOPICS, type ExposureValue } from '@kuroshio/contracts';
 import { featureVectorHash, modelInputBlock, type FeatureSpecColumn } from '@kuroshio/model-runtime';
-import { routeUnit, type ExperimentDirectory, type RoutedVariant } from './experiment-routing.js';
+import type { ChallengerRouting } from './challenger-routing.js';
+import { routeUnit, type ExperimentDirectory, type ExperimentRouting, type RoutedVariant } from './experiment-routing.js';
 import { explicitRow, hasFeatures, onlineRow, specColumnsOnce, type FeatureValue, type PreparedRow, type ScalarValueLike } from './feature-inputs.js';
 import { deadlineExceeded, invalidArgument, notFound } from './inference-errors.js';
 import type { ModelCatalog, ServingModel } from './model-catalog.js';
@@ -46,6 +47,8 @@ export interface PredictorOptions {
   readonly catalog: ModelCatalog;
   readonly features: OnlineFeatureSource;
   readonly experiments: ExperimentDirectory;
+  /** Routes requests for a champion by its challenger's retraining experiment; absent: never. */
+  readonly challengers?: ChallengerRouting;
   readonly log: PredictionLog;
   readonly topics: { readonly predictions: string; readonly exposures: string };
   readonly maxBatchInstances: number;
@@ -73,10 +76,11 @@ export class Predictor {
     const started = performance.now();
     const requestId = checkRequest(input, this.options.maxBatchInstances);
     if (Date.now() >= input.deadlineMs) throw deadlineExceeded('the deadline had passed when the request arrived');
-    const experimentKey = input.experimentKey;
-    const reservation = this.options.log.reserve(input.instances.length * (experimentKey === '' ? 1 : 2));
+    const routed = await this.#route(input);
+    // Room for every record (a prediction each, an exposure per routed unit) before any model work:
+    // a full log sheds the request instead of dropping records.
+    const reservation = this.options.log.reserve(input.instances.length + routed.reduce((exposures, route) => exposures + (route === undefined ? 0 : 1), 0));
     try {
-      const routed = await this.#route(input);
       const groups = groupByTarget(input.target, routed);
       const outputs = new Array<PredictionOutput>(input.instances.length);
       const hashes = new Array<string>(input.instances.length);
@@ -121,13 +125,34 @@ export class Predictor {
   }
 
   async #route(input: PredictionInput): Promise<Array<RoutedVariant | undefined>> {
-    if (input.experimentKey === '') return input.instances.map(() => undefined);
-    const experiment = await this.options.experiments.get(input.experimentKey);
-    if (experiment === undefined) throw notFound('unknown_experiment', `experiment ${input.experimentKey} does not exist`);
+    let experiment: ExperimentRouting | undefined;
+    if (input.experimentKey !== '') {
+      experiment = await this.options.experiments.get(input.experimentKey);
+      if (experiment === undefined) throw notFound('unknown_experiment', `experiment ${input.experimentKey} does not exist`);
+    } else {
+      experiment = await this.#challengerExperiment(input.target);
+      if (experiment === undefined) return input.instances.map(() => undefined);
+    }
     return input.instances.map((instance) => {
       const outcome = routeUnit(experiment, instance.entityId === '' ? null : instance.entityId, input.target);
       return outcome.applied ? outcome.routed : undefined;
     });
+  }
+
+  /**
+   * The retraining experiment of the champion's challenger (ChallengerRouting), if the request is
+   * for a champion and one exists. Never fails the request: the experiment service being
+   * unreachable leaves the champion serving alone, as routing by nothing would.
+   */
+  async #challengerExperiment(target: ModelTarget): Promise<ExperimentRouting | undefined> {
+    const challengers = this.options.challengers;
+    if (challengers === undefined) return undefined;
+    try {
+      const key = await challengers.experimentKey(target);
+      return key === undefined ? undefined : await this.options.experiments.get(key);
+    } catch {
+      return undefined;
+    }
   }
 
   async #rows(serving: ServingModel, instances: readonly InstanceInput[], indices: readonly number[], deadlineMs: number): Promise<PreparedRow[]> {
