@@ -12,11 +12,11 @@
 //   CPU than the server spends; the floor shows what of the p99 is the measurement itself.
 import { spawn } from 'node:child_process';
 import { readFileSync, writeFileSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 import grpc from '@grpc/grpc-js';
+import { freePort } from '@kuroshio/testing';
 import { cpuLayout, ensureGhz, ghzRun, writeDelimitedRequests } from './lib/ghz.mjs';
 
 const ENTITIES = 1_000_000;
@@ -76,14 +76,6 @@ function rawUnaryCall(address, path, request) {
   });
 }
 
-async function freePort() {
-  const probe = createServer();
-  await new Promise((resolve) => probe.listen(0, '127.0.0.1', resolve));
-  const { port } = probe.address();
-  await new Promise((resolve) => probe.close(resolve));
-  return port;
-}
-
 /** Builds and starts the canned-response server (see the header) on the server's CPU. */
 async function startCannedServer(ctx, layout, responseFile) {
   const bin = join(ctx.root, '.tools', 'bin', 'canned-server');
@@ -108,7 +100,7 @@ async function ghz(ctx, args, pid, layout) {
 export default async function run(ctx) {
   await ensureGhz(ctx);
   const layout = cpuLayout();
-  await ctx.exec('flock', ['/tmp/kuroshio-build.lock', 'npx', 'tsc', '-b', 'services/feature-store'], { timeoutMs: 5 * 60_000 });
+  await ctx.exec('flock', ['/tmp/kuroshio-build.lock', 'npx', 'tsc', '-b', 'services/feature-store', 'libs/testing'], { timeoutMs: 5 * 60_000 });
   ctx.log(`loading ${ENTITIES} entities into the online state`);
   const server = await startServer(ctx, layout);
   let canned;

@@ -2,17 +2,9 @@
 // logs to a file, readiness awaited, RSS read from /proc while load runs.
 import { spawn } from 'node:child_process';
 import { createWriteStream, readFileSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { dirname, join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
-
-async function freePort() {
-  const server = createServer();
-  await new Promise((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address();
-  await new Promise((resolve) => server.close(resolve));
-  return port;
-}
+import { freePort } from '@kuroshio/testing';
 
 // utime + stime of /proc/<pid>/stat, in clock ticks (USER_HZ, 100 on Linux).
 const CLOCK_TICKS_PER_SEC = 100;

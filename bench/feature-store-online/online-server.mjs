@@ -1,12 +1,12 @@
 // Child process of bench/feature-store-online.bench.mjs: fills the online state with synthetic
 // entities in-process, measures what the state costs, then serves FeatureService.GetOnlineFeatures
 // (and grpc.health.v1 on the same server) from it. Prints one JSON line when ready; stops on SIGTERM.
-import { createServer } from 'node:net';
 import { Module } from '@nestjs/common';
 import { composeConfig, loadConfig, serviceConfig } from '@kuroshio/config';
 import { grpcServiceOptions } from '@kuroshio/contracts';
 import { startService } from '@kuroshio/service-kit';
 import { createLogger } from '@kuroshio/telemetry';
+import { freePort } from '@kuroshio/testing';
 import { OnlineReads } from '../../services/feature-store/dist/online/online-reads.js';
 import { OnlineState } from '../../services/feature-store/dist/online/state/online-state.js';
 import { OnlineFeaturesController } from '../../services/feature-store/dist/online/transport/online-features.controller.js';
@@ -37,14 +37,6 @@ export const VIEWS = [
   view('bench_charges', 'Carrier Billing Charge', [7 * DAY, 30 * DAY]),
   view('bench_messages', 'Message Sent', [DAY, 7 * DAY]),
 ];
-
-async function freePort() {
-  const server = createServer();
-  await new Promise((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address();
-  await new Promise((resolve) => server.close(resolve));
-  return port;
-}
 
 function usage() {
   global.gc();

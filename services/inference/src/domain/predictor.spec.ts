@@ -122,20 +122,22 @@ describe('Predictor', () => {
   });
 });
 
+/** Champion v1 against challenger v2 of bad-debt, evenly split, running. */
+const experiment = (over: Partial<ExperimentRouting> = {}): ExperimentRouting => ({
+  key: 'bad-debt_challenger',
+  salt: 's1',
+  revision: 3,
+  state: 'running',
+  variants: [
+    { name: 'champion', weight: 1, model: { modelName: 'bad-debt', version: 1 } },
+    { name: 'challenger', weight: 1, model: { modelName: 'bad-debt', version: 2 } },
+  ],
+  trafficFraction: 1,
+  targetsByTraits: false,
+  ...over,
+});
+
 describe('Predictor routing by experiment (fake directory)', () => {
-  const experiment = (over: Partial<ExperimentRouting> = {}): ExperimentRouting => ({
-    key: 'bad-debt_challenger',
-    salt: 's1',
-    revision: 3,
-    state: 'running',
-    variants: [
-      { name: 'champion', weight: 1, model: { modelName: 'bad-debt', version: 1 } },
-      { name: 'challenger', weight: 1, model: { modelName: 'bad-debt', version: 2 } },
-    ],
-    trafficFraction: 1,
-    targetsByTraits: false,
-    ...over,
-  });
   const units = Array.from({ length: 40 }, (_, i) => `cust-${i}`);
 
   it('serves each entity the version of the variant libs/assignment gives it, and records an exposure', async () => {
@@ -174,19 +176,7 @@ describe('Predictor routing by experiment (fake directory)', () => {
 });
 
 describe('Predictor routing a champion by its challenger\'s retraining experiment', () => {
-  const retraining = (over: Partial<ExperimentRouting> = {}): ExperimentRouting => ({
-    key: 'retrain-bad-debt-v2',
-    salt: 'retrain-bad-debt-v2',
-    revision: 1,
-    state: 'running',
-    variants: [
-      { name: 'champion', weight: 1, model: { modelName: 'bad-debt', version: 1 } },
-      { name: 'challenger', weight: 1, model: { modelName: 'bad-debt', version: 2 } },
-    ],
-    trafficFraction: 1,
-    targetsByTraits: false,
-    ...over,
-  });
+  const retraining = (over: Partial<ExperimentRouting> = {}): ExperimentRouting => experiment({ key: 'retrain-bad-debt-v2', salt: 'retrain-bad-debt-v2', revision: 1, ...over });
   const units = Array.from({ length: 40 }, (_, i) => `cust-${i}`);
   const batchOf = (entityIds: readonly string[]) => entityIds.map((entityId) => ({ entityId, features: {} }));
 
