@@ -12,14 +12,17 @@ import { startServices } from './service-process.js';
 
 // What continuous retraining talks to, as built processes on a port block of their own (176xx HTTP,
 // 177xx gRPC): model registry, experiment service, feature store (this run's feature view, its own
-// online topic and group) and the trainer with a retraining policies file. A database of its own
-// holds events, predictions, exposures and every change log.
+// online topic and group) and the trainer with a retraining policies file; and inference, which
+// serves the model's champion (its predictions and exposures go to topics of their own that nothing
+// lands, so they never mix with the ones the test plants). A database of its own holds events,
+// predictions, exposures and every change log.
 
 const repoRoot = fileURLToPath(new URL('../../../', import.meta.url));
 const PORTS = {
   'feature-store': { http: 17603, grpc: 17703 },
   trainer: { http: 17604, grpc: 17704 },
   'model-registry': { http: 17605, grpc: 17705 },
+  inference: { http: 17606, grpc: 17706 },
   experiment: { http: 17607, grpc: 17707 },
 } as const;
 type ServiceName = keyof typeof PORTS;
@@ -47,7 +50,13 @@ export interface RetrainingPlatformFiles {
 export async function startRetrainingPlatform(files: RetrainingPlatformFiles): Promise<RetrainingPlatform> {
   const slug = uniqueName('rt').replace(/[^a-z0-9]/g, '');
   const database = `e2e_${slug}`;
-  const topics = { online: `e2e.${slug}.clean`, exposures: `e2e.${slug}.exposures`, aliases: `e2e.${slug}.aliases` };
+  const topics = {
+    online: `e2e.${slug}.clean`,
+    exposures: `e2e.${slug}.exposures`,
+    aliases: `e2e.${slug}.aliases`,
+    servedPredictions: `e2e.${slug}.served-predictions`,
+    servedExposures: `e2e.${slug}.served-exposures`,
+  };
   const groups = [`e2e-exposures-${slug}`, `e2e-fs-${slug}`];
 
   const directory = await mkdtemp(join(tmpdir(), 'e2e-retraining-'));
@@ -64,6 +73,8 @@ export async function startRetrainingPlatform(files: RetrainingPlatformFiles): P
         { topic: topics.online, numPartitions: 2 },
         { topic: topics.exposures, numPartitions: 2 },
         { topic: topics.aliases, numPartitions: 1, configEntries: [{ name: 'cleanup.policy', value: 'compact' }] },
+        { topic: topics.servedPredictions, numPartitions: 1 },
+        { topic: topics.servedExposures, numPartitions: 1 },
       ],
     }),
   );
@@ -83,6 +94,19 @@ export async function startRetrainingPlatform(files: RetrainingPlatformFiles): P
       TRAINER_RETRAINING_POLICIES_FILE: policiesFile,
       TRAINER_EXPORT_POLL_INTERVAL_MS: '200',
       TRAINER_TFJS_BACKEND: 'wasm',
+    },
+    inference: {
+      ...ports('inference'),
+      ...db,
+      INFERENCE_MODEL_REGISTRY_ADDRESS: grpcAddress('model-registry'),
+      INFERENCE_FEATURE_STORE_ADDRESS: grpcAddress('feature-store'),
+      INFERENCE_EXPERIMENT_ADDRESS: grpcAddress('experiment'),
+      INFERENCE_ALIAS_CHANGES_TOPIC: topics.aliases,
+      INFERENCE_ALIAS_CHANGES_GROUP_PREFIX: `e2e-inference-aliases-${slug}`,
+      INFERENCE_PREDICTIONS_TOPIC: topics.servedPredictions,
+      INFERENCE_EXPOSURES_TOPIC: topics.servedExposures,
+      INFERENCE_WAREHOUSE_SINK: 'false',
+      INFERENCE_TFJS_BACKEND: 'wasm',
     },
   };
   const group = startServices(env);

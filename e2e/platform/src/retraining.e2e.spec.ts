@@ -1,4 +1,4 @@
-import { credentials, Metadata, type Client, type ServiceError } from '@grpc/grpc-js';
+import { credentials, Metadata, status, type Client, type ServiceError } from '@grpc/grpc-js';
 import { EXPERIMENT_KEY_PATTERN, grpcJs, timestampFromDate } from '@kuroshio/contracts';
 import { waitFor } from '@kuroshio/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -12,8 +12,10 @@ import { grpcAddress, startRetrainingPlatform, type RetrainingPlatform } from '.
  * trigger; new labelled data triggers a challenger, trained through the feature store, aliased and put
  * in an experiment against the champion; the analysis of planted outcomes promotes it. Then drift (PSI
  * of the online features of the customers the champion scored) triggers another challenger, whose
- * experiment shows no gain and a guardrail harmed: it is kept out. Every step is checked in the
- * registry's and the experiment service's change logs and the retraining log in ClickHouse.
+ * experiment shows no gain and a guardrail harmed: it is kept out. While a challenger is out,
+ * inference routes requests for the champion by its experiment without the caller naming it. Every
+ * step is checked in the registry's and the experiment service's change logs and the retraining log
+ * in ClickHouse.
  */
 const MODEL = 'e2e-upsell';
 const T = grpcJs.trainer.v1;
@@ -60,6 +62,7 @@ describe('continuous retraining: challenger promoted when better, kept out when 
   let registry: grpcJs.registry.v1.ModelRegistryClient;
   let experiments: grpcJs.experiment.v1.ExperimentServiceClient;
   let features: grpcJs.features.v1.FeatureServiceClient;
+  let inference: grpcJs.inference.v1.InferenceServiceClient;
   const runs: grpcJs.trainer.v1.RetrainingRun[] = [];
 
   const retrain = async () => {
@@ -102,6 +105,7 @@ describe('continuous retraining: challenger promoted when better, kept out when 
     registry = new grpcJs.registry.v1.ModelRegistryClient(grpcAddress('model-registry'), credentials.createInsecure());
     experiments = new grpcJs.experiment.v1.ExperimentServiceClient(grpcAddress('experiment'), credentials.createInsecure());
     features = new grpcJs.features.v1.FeatureServiceClient(grpcAddress('feature-store'), credentials.createInsecure());
+    inference = new grpcJs.inference.v1.InferenceServiceClient(grpcAddress('inference'), credentials.createInsecure());
     try {
       // Offers between 150 and 50 days ago; the first champion is trained on them by hand.
       await plantOfferHistory(platform.database, { prefix: 'old-', customers: 500, fromMs: now - 150 * DAY, toMs: now - 50 * DAY, seed: 11 });
@@ -146,12 +150,12 @@ describe('continuous retraining: challenger promoted when better, kept out when 
   afterAll(async () => {
     if (platform === undefined) return;
     const { jobs } = await unary<grpcJs.trainer.v1.ListTrainingJobsResponse>((m, o, cb) => trainer.listTrainingJobs(T.ListTrainingJobsRequest.fromPartial({ modelName: MODEL }), m, o, cb)).catch(() => ({ jobs: [] }));
-    for (const client of [trainer, registry, experiments, features] as Client[]) client?.close();
+    for (const client of [trainer, registry, experiments, features, inference] as Client[]) client?.close();
     const codes = await platform.stop({
       lake: jobs.map((job) => job.result?.trainingSetExportId).filter((id): id is string => Boolean(id)).map((id) => `training-sets/${id}/`),
       models: jobs.map((job) => `models/${MODEL}/${job.jobId}/`),
     });
-    expect(codes).toEqual({ 'feature-store': 0, trainer: 0, 'model-registry': 0, experiment: 0 });
+    expect(codes).toEqual({ 'feature-store': 0, trainer: 0, 'model-registry': 0, inference: 0, experiment: 0 });
   }, 120_000);
 
   it('finds no trigger while nothing changed: nothing is trained, and the check is logged', async () => {
@@ -188,6 +192,27 @@ describe('continuous retraining: challenger promoted when better, kept out when 
       ['champion', true, 1],
       ['challenger', false, 2],
     ]);
+  });
+
+  it("inference routes the champion's traffic by the challenger's experiment, without the caller naming it", async () => {
+    const key = `retrain-${MODEL}-v2`;
+    const instances = Array.from({ length: 40 }, (_, i) => ({ entityId: `routed-${i}` }));
+    // The first request loads both versions from S3; UNAVAILABLE until they are warm.
+    const champion = await waitFor(
+      () =>
+        unary<grpcJs.inference.v1.PredictBatchResponse>((m, o, cb) => inference.predictBatch(grpcJs.inference.v1.PredictBatchRequest.fromPartial({ model: { modelName: MODEL, alias: 'champion' }, instances }), m, o, cb)).catch((error: ServiceError) =>
+          error.code === status.UNAVAILABLE ? undefined : failWithLogs(error),
+        ),
+      { timeoutMs: 60_000, intervalMs: 500, description: 'inference serving the champion' },
+    );
+    for (const p of champion.predictions) {
+      expect(p.experimentKey).toBe(key);
+      expect(p.modelVersion).toBe(p.variant === 'champion' ? 1 : 2);
+    }
+    expect(new Set(champion.predictions.map((p) => p.variant))).toEqual(new Set(['champion', 'challenger']));
+    // The challenger addressed by its own alias is served as asked.
+    const challenger = await unary<grpcJs.inference.v1.PredictBatchResponse>((m, o, cb) => inference.predictBatch(grpcJs.inference.v1.PredictBatchRequest.fromPartial({ model: { modelName: MODEL, alias: 'challenger' }, instances }), m, o, cb));
+    expect(challenger.predictions.every((p) => p.modelVersion === 2 && p.experimentKey === '')).toBe(true);
   });
 
   it('waits while the experiment has not reached its planned sample', async () => {
