@@ -17,6 +17,7 @@ import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 import grpc from '@grpc/grpc-js';
 import { freePort } from '@kuroshio/testing';
+import protobuf from 'protobufjs';
 import { cpuLayout, ensureGhz, ghzRun, writeDelimitedRequests } from './lib/ghz.mjs';
 
 const ENTITIES = 1_000_000;
@@ -52,15 +53,7 @@ function startServer(ctx, layout) {
 
 /** The first message of a length-delimited file (ghz's -B format). */
 function firstDelimitedMessage(file) {
-  const bytes = readFileSync(file);
-  let length = 0;
-  let at = 0;
-  for (let shift = 0; ; shift += 7) {
-    const byte = bytes[at++];
-    length |= (byte & 0x7f) << shift;
-    if ((byte & 0x80) === 0) break;
-  }
-  return bytes.subarray(at, at + length);
+  return protobuf.Reader.create(readFileSync(file)).bytes();
 }
 
 /** One unary call with raw bytes both ways: the response exactly as the server encoded it. */
