@@ -121,7 +121,7 @@ export function inferenceSettingsConfig() {
       INFERENCE_FEATURE_CACHE_MAX_ENTRIES: envInt({ min: 1, max: 10_000_000 }).default(100_000),
       INFERENCE_FEATURE_TIMEOUT_MS: envInt({ min: 1, max: 60_000 }).default(250),
       INFERENCE_REGISTRY_TIMEOUT_MS: envInt({ min: 10, max: 600_000 }).default(5_000),
-      INFERENCE_EXPERIMENT_CACHE_TTL_MS: envInt({ min: 0, max: 3_600_000 }).default(10_000),
+      INFERENCE_EXPERIMENT_CACHE_TTL_MS: envInt({ min: 1, max: 3_600_000 }).default(10_000),
       INFERENCE_EXPERIMENT_TIMEOUT_MS: envInt({ min: 1, max: 60_000 }).default(250),
       INFERENCE_ROUTE_CHALLENGERS: envBoolean().default(true),
       INFERENCE_PREDICTIONS_TOPIC: topic(TOPICS.servingPredictions.name),

@@ -1,15 +1,16 @@
 import { credentials, status } from '@grpc/grpc-js';
 import { grpcJs } from '@kuroshio/contracts';
 import { tracedClientOptions } from '@kuroshio/telemetry';
+import { LRUCache } from 'lru-cache';
 import type { ExperimentDirectory, ExperimentRouting } from '../domain/experiment-routing.js';
 import { unavailable } from '../domain/inference-errors.js';
 import { isServiceError, unary } from './grpc-unary.js';
 
 const v1 = grpcJs.experiment.v1;
 
-interface Cached {
+/** A definition, or the service's answer that there is none (the cache holds no bare `undefined`). */
+interface Known {
   readonly value: ExperimentRouting | undefined;
-  readonly fetchedAt: number;
 }
 
 const STATE: Partial<Record<grpcJs.experiment.v1.ExperimentState, ExperimentRouting['state']>> = {
@@ -37,50 +38,43 @@ export function experimentRouting(experiment: grpcJs.experiment.v1.Experiment): 
 
 /**
  * `ExperimentService.GetExperiment` with a cache: a definition is fixed while the experiment runs,
- * so a short TTL only delays noticing a start or stop. When the service cannot be reached, the last
- * definition seen keeps routing; without one the request fails UNAVAILABLE.
+ * so a short TTL only delays noticing a start or stop. Concurrent requests for a key share one call.
+ * When the service cannot be reached, the last definition seen keeps routing; without one the
+ * request fails UNAVAILABLE.
  */
 export class GrpcExperimentDirectory implements ExperimentDirectory {
   readonly #client: grpcJs.experiment.v1.ExperimentServiceClient;
-  readonly #cache = new Map<string, Cached>();
-  readonly #inFlight = new Map<string, Promise<ExperimentRouting | undefined>>();
+  readonly #definitions: LRUCache<string, Known>;
 
   constructor(
     address: string,
     private readonly options: { readonly cacheTtlMs: number; readonly timeoutMs: number; readonly maxEntries?: number },
   ) {
     this.#client = new v1.ExperimentServiceClient(address, credentials.createInsecure(), tracedClientOptions());
+    this.#definitions = new LRUCache<string, Known>({
+      max: options.maxEntries ?? 10_000,
+      ttl: options.cacheTtlMs,
+      fetchMethod: (key) => this.#fetch(key),
+      allowStaleOnFetchRejection: true,
+      noDeleteOnFetchRejection: true,
+    });
   }
 
   async get(key: string): Promise<ExperimentRouting | undefined> {
-    const cached = this.#cache.get(key);
-    if (cached !== undefined && Date.now() - cached.fetchedAt < this.options.cacheTtlMs) return cached.value;
-    let pending = this.#inFlight.get(key);
-    if (pending === undefined) {
-      pending = this.#fetch(key, cached).finally(() => this.#inFlight.delete(key));
-      this.#inFlight.set(key, pending);
-    }
-    return pending;
+    return (await this.#definitions.fetch(key))?.value;
   }
 
-  async #fetch(key: string, stale: Cached | undefined): Promise<ExperimentRouting | undefined> {
+  async #fetch(key: string): Promise<Known> {
     try {
       const reply = await unary<grpcJs.experiment.v1.GetExperimentResponse>(
         (metadata, options, callback) => this.#client.getExperiment({ key }, metadata, options, callback),
         Date.now() + this.options.timeoutMs,
       );
-      return this.#remember(key, reply.experiment === undefined ? undefined : experimentRouting(reply.experiment));
+      return { value: reply.experiment === undefined ? undefined : experimentRouting(reply.experiment) };
     } catch (error) {
-      if (isServiceError(error) && error.code === status.NOT_FOUND) return this.#remember(key, undefined);
-      if (stale !== undefined) return stale.value;
+      if (isServiceError(error) && error.code === status.NOT_FOUND) return { value: undefined };
       throw unavailable('experiment_service_unavailable', `experiment ${key} could not be read from the experiment service; retry`, error);
     }
-  }
-
-  #remember(key: string, value: ExperimentRouting | undefined): ExperimentRouting | undefined {
-    if (this.#cache.size >= (this.options.maxEntries ?? 10_000)) this.#cache.delete(this.#cache.keys().next().value as string);
-    this.#cache.set(key, { value, fetchedAt: Date.now() });
-    return value;
   }
 
   close(): void {

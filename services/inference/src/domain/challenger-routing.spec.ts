@@ -30,11 +30,11 @@ describe('ChallengerRouting', () => {
   it('asks the registry once per model per TTL, concurrent requests included, and sees a new challenger after it', async () => {
     const { routing, lookups, models, advance } = setup();
     await Promise.all([routing.experimentKey(champion), routing.experimentKey(champion)]);
-    advance(9_999);
+    advance(10_000);
     await routing.experimentKey(champion);
     expect(lookups).toHaveBeenCalledOnce();
     models.aliases.set('bad-debt@challenger', 3);
-    advance(1);
+    advance(1); // now older than the TTL
     await expect(routing.experimentKey(champion)).resolves.toBe('retrain-bad-debt-v3');
     expect(lookups).toHaveBeenCalledTimes(2);
   });
@@ -50,9 +50,12 @@ describe('ChallengerRouting', () => {
     const { routing, lookups, advance, failures } = setup();
     await routing.experimentKey(champion);
     lookups.mockRejectedValue(unavailable('registry_unavailable', 'down'));
-    advance(10_000);
+    advance(10_001);
     await expect(routing.experimentKey(champion)).resolves.toBe('retrain-bad-debt-v2');
     expect(failures).toEqual(['bad-debt']);
+    // The outage costs one call per TTL, not one per request.
+    await routing.experimentKey(champion);
+    expect(lookups).toHaveBeenCalledTimes(2);
   });
 
   it('routes nothing when the registry is down and there is no earlier answer', async () => {
