@@ -29,6 +29,9 @@ const ROUNDS = 3;
 const CONCURRENCY = 8;
 const CONNECTIONS = 1;
 const TARGET_P99_MS = 2;
+// Node flags for the server: by default the feature store's own (services/feature-store/project.json
+// serve, the chart's nodeOptions; docs/decisions/0015); FS_ONLINE_BENCH_NODE_FLAGS="" measures V8's defaults.
+const NODE_FLAGS = (process.env.FS_ONLINE_BENCH_NODE_FLAGS ?? '--max-semi-space-size=8').split(' ').filter(Boolean);
 
 function median(values) {
   const sorted = [...values].sort((a, b) => a - b);
@@ -36,7 +39,7 @@ function median(values) {
 }
 
 function startServer(ctx, layout) {
-  const [command, args] = layout.serverCommand(process.execPath, ['--expose-gc', join(ctx.root, 'bench', 'feature-store-online', 'online-server.mjs')]);
+  const [command, args] = layout.serverCommand(process.execPath, [...NODE_FLAGS, '--expose-gc', join(ctx.root, 'bench', 'feature-store-online', 'online-server.mjs')]);
   const child = spawn(command, args, {
     cwd: ctx.root,
     env: { ...process.env, ...ctx.env, BENCH_ENTITIES: String(ENTITIES) },
@@ -144,7 +147,7 @@ export default async function run(ctx) {
     const floorP99 = median(rounds.map((r) => r.floor.p99));
     const cpu = median(rounds.map((r) => r.features20.serverCpuMicrosPerCall));
     const refCpu = median(rounds.map((r) => r.reference.serverCpuMicrosPerCall));
-    const params = { entities: memory.entities, featuresPerRequest: features.length, entitiesPerRequest: 1, eventsPerEntity: memory.eventsPerEntity, rate: RATE, seconds: SECONDS, rounds: ROUNDS, concurrency: CONCURRENCY, connections: CONNECTIONS, targetP99Ms: TARGET_P99_MS, pinned: layout.pinned, serverCpus: layout.serverCpus, clientCpus: layout.clientCpus, rounds_detail: rounds };
+    const params = { entities: memory.entities, featuresPerRequest: features.length, entitiesPerRequest: 1, eventsPerEntity: memory.eventsPerEntity, rate: RATE, seconds: SECONDS, rounds: ROUNDS, concurrency: CONCURRENCY, connections: CONNECTIONS, targetP99Ms: TARGET_P99_MS, nodeFlags: NODE_FLAGS, pinned: layout.pinned, serverCpus: layout.serverCpus, clientCpus: layout.clientCpus, rounds_detail: rounds };
     return [
       { name: 'feature-store-online/state-bytes-per-entity', unit: 'B', value: memory.bytesPerEntity, better: 'lower', reference: null, params: { ...memory } },
       { name: 'feature-store-online/get-online-features-p99', unit: 'ms', value: p99, better: 'lower', reference: { name: 'ghz-canned-response-floor/p99', value: floorP99 }, params: { ...params, healthCheckP99: refP99 } },

@@ -13,8 +13,10 @@
 // Run under `flock /tmp/kuroshio-bench.lock npm run bench inference` (2 shared cores: one benchmark
 // at a time). Rounds alternate; medians quoted. Installs ghz into .tools/bin if missing. Inference
 // runs on its own CPU, ghz and the fixture on the other(s), and online Predict requests are
-// pre-encoded (bench/lib/ghz.mjs says why). BENCH_INFERENCE_NODE_ARGS adds node flags to the inference
-// process, e.g. `--cpu-prof --cpu-prof-dir=/tmp/inference-prof` (a profile per start, written at exit).
+// pre-encoded (bench/lib/ghz.mjs says why). Inference runs with the service's own node flags
+// (services/inference/project.json serve, the chart's nodeOptions); BENCH_INFERENCE_NODE_ARGS replaces
+// them, e.g. with `--cpu-prof --cpu-prof-dir=/tmp/inference-prof` (a profile per start, written at
+// exit), or with "" for V8's defaults.
 // BENCH_INFERENCE_ONLY=predict-online stops after part 1 (so such a profile holds online Predict only).
 import { spawn } from 'node:child_process';
 import { writeFileSync } from 'node:fs';
@@ -28,6 +30,7 @@ const RATE = 2_000;
 const SECONDS = 15;
 const ROUNDS = 3;
 const TARGET_P99_MS = 5;
+const NODE_FLAGS = '--max-semi-space-size=8';
 const TARGET_BATCH_ROWS = 50_000;
 const BATCH_ROWS = 1_000;
 const HTTP_PORT = 17406;
@@ -80,7 +83,7 @@ async function startInference(ctx, fixture, batching) {
     INFERENCE_MAX_QUEUE_DELAY_MS: '1',
     INFERENCE_MAX_BATCH_INSTANCES: String(BATCH_ROWS),
   };
-  const nodeArgs = (process.env.BENCH_INFERENCE_NODE_ARGS ?? '').split(/\s+/).filter((arg) => arg !== '');
+  const nodeArgs = (process.env.BENCH_INFERENCE_NODE_ARGS ?? NODE_FLAGS).split(/\s+/).filter((arg) => arg !== '');
   // BENCH_INFERENCE_MAIN: another build of the service (e.g. the previous commit's, for a before/after).
   const [command, args] = layout.serverCommand(process.execPath, [...nodeArgs, process.env.BENCH_INFERENCE_MAIN ?? 'services/inference/dist/main.js']);
   const child = spawn(command, args, { cwd: ctx.root, env: { ...process.env, ...ctx.env, ...env }, stdio: ['ignore', 'ignore', 'pipe'] });
