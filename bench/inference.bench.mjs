@@ -150,7 +150,8 @@ function onlineRequests(fixture) {
 export default async function run(ctx) {
   await ensureGhz(ctx);
   await ctx.exec('flock', ['/tmp/kuroshio-build.lock', 'npx', 'tsc', '-b', 'services/inference'], { timeoutMs: 10 * 60_000 });
-  const fixtureProcess = spawnLines(ctx, ['bench/inference/inference-bench-fixture.mjs'], { BENCH_RUN: String(Date.now()) }, 'fixture');
+  // The fixture stands in for the feature store (and registry): it runs with the feature store's flags.
+  const fixtureProcess = spawnLines(ctx, [NODE_FLAGS, 'bench/inference/inference-bench-fixture.mjs'], { BENCH_RUN: String(Date.now()) }, 'fixture');
   const fixture = JSON.parse(await fixtureProcess.next());
   ctx.log(`fixture: model ${fixture.model}, ${fixture.entities} entities in the fake feature store`);
   const results = [];
