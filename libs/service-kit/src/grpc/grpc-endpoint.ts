@@ -42,7 +42,8 @@ export class GrpcEndpoint {
       // tryShutdown: in-flight calls finish; the drain step bounds how long that may take.
       gracefulShutdown: true,
       // Nest hands channelOptions to `new grpc.Server(...)`, whose ServerOptions take interceptors.
-      channelOptions: { interceptors: [grpcServerTracing({ untracedServices: UNTRACED_SERVICES })] },
+      // No channelz service is served, so grpc-js' per-call channelz bookkeeping would have no reader.
+      channelOptions: { 'grpc.enable_channelz': 0, interceptors: [grpcServerTracing({ untracedServices: UNTRACED_SERVICES })] },
       ...(options.credentials === undefined ? {} : { credentials: options.credentials }),
       onLoadPackageDefinition: (definition: PackageDefinition, server: Server) => {
         this.#server = server;
