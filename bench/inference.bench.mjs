@@ -1,7 +1,9 @@
 // Inference (issue 5) over real gRPC, driven by ghz (an open-source gRPC load tool, not ours):
 //  1. Predict p50/p99 at 2,000 requests/s with online features joined from a (fake, in-memory) feature
 //     store, one random entity of 100,000 per request: target p99 <= 5 ms. Reference in the same run:
-//     grpc.health.v1.Health/Check against the same server at the same rate.
+//     grpc.health.v1.Health/Check against the same server at the same rate. Beside it, the server's
+//     own view: its request and stage histograms, scraped around each round, bound p50/p99 of the
+//     time inside the server, of the feature join and of the model stage (queue + model call).
 //  2. PredictBatch rows/s for the MLP (3 features -> 64 -> 32 -> 1), 1,000 explicit-feature rows per
 //     call, closed loop: target >= 50,000 rows/s. The figure sends pre-encoded requests (`-B`); the
 //     same requests as a JSON template (`-D`, which ghz renders and converts to protobuf per call,
@@ -42,6 +44,42 @@ const GRPC_PORT = 17416;
 const OPEN_LOOP_CLIENTS = ['--concurrency', '16', '--connections', '1'];
 
 const median = (values) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)];
+
+/** Cumulative bucket counts of one histogram series (`le` → count) from a /metrics text. */
+function histogramBuckets(metrics, name, label) {
+  const buckets = new Map();
+  for (const [, labels, count] of metrics.matchAll(new RegExp(`^${name}_bucket\\{([^}]*)\\} ([0-9.e+]+)$`, 'gm'))) {
+    if (!labels.includes(label)) continue;
+    buckets.set(/le="([^"]+)"/.exec(labels)[1], Number(count));
+  }
+  return buckets;
+}
+
+/**
+ * The server's own view of a round, from its histograms (scraped before and after): for the whole
+ * request and for each stage, the bucket bound (ms) under which 50 % and 99 % of the round fell.
+ */
+function serverQuantiles(before, after) {
+  const series = {
+    request: ['kuroshio_inference_request_seconds', 'method="Predict"'],
+    features: ['kuroshio_inference_stage_seconds', 'stage="features"'],
+    model: ['kuroshio_inference_stage_seconds', 'stage="model"'],
+  };
+  return Object.fromEntries(
+    Object.entries(series).map(([key, [name, label]]) => {
+      const start = histogramBuckets(before, name, label);
+      const deltas = [...histogramBuckets(after, name, label)].map(([le, count]) => [le, count - (start.get(le) ?? 0)]);
+      const total = deltas.find(([le]) => le === '+Inf')?.[1] ?? 0;
+      const bound = (q) => {
+        const [le] = deltas.find(([, count]) => count >= q * total) ?? ['+Inf'];
+        return le === '+Inf' ? Infinity : Number(le) * 1000;
+      };
+      return [key, { p50AtMostMs: bound(0.5), p99AtMostMs: bound(0.99) }];
+    }),
+  );
+}
+
+const quantilesText = (server) => Object.entries(server).map(([key, q]) => `${key} ≤${q.p50AtMostMs}/≤${q.p99AtMostMs}`).join(', ');
 
 const layout = cpuLayout();
 const ghzRun = (ctx, args, options = {}) => runGhz(ctx, args, { layout, ...options });
@@ -166,10 +204,12 @@ export default async function run(ctx) {
     await ghzRun(ctx, ['--rps', String(RATE), ...OPEN_LOOP_CLIENTS, '--total', String(RATE * 5), ...predictArgs(fixture, 'online')], { allowErrors: true }); // warm-up
     const rounds = [];
     for (let round = 0; round < ROUNDS; round += 1) {
+      const before = await inference.metrics();
       const predict = await ghzRun(ctx, [...load, ...predictArgs(fixture, 'online')], { serverPid: inference.child.pid });
+      const server = serverQuantiles(before, await inference.metrics());
       const reference = await ghzRun(ctx, health, { serverPid: inference.child.pid });
-      ctx.log(`round ${round + 1}: Predict (online features) p50 ${predict.p50.toFixed(3)} ms p99 ${predict.p99.toFixed(3)} ms at ${predict.rps.toFixed(0)}/s, ${predict.serverCpuMicrosPerCall.toFixed(0)} µs CPU/call; Health.Check p50 ${reference.p50.toFixed(3)} p99 ${reference.p99.toFixed(3)} ms, ${reference.serverCpuMicrosPerCall.toFixed(0)} µs CPU/call`);
-      rounds.push({ predict, reference });
+      ctx.log(`round ${round + 1}: Predict (online features) p50 ${predict.p50.toFixed(3)} ms p99 ${predict.p99.toFixed(3)} ms at ${predict.rps.toFixed(0)}/s, ${predict.serverCpuMicrosPerCall.toFixed(0)} µs CPU/call (inside the server, p50/p99 in ms: ${quantilesText(server)}); Health.Check p50 ${reference.p50.toFixed(3)} p99 ${reference.p99.toFixed(3)} ms, ${reference.serverCpuMicrosPerCall.toFixed(0)} µs CPU/call`);
+      rounds.push({ predict, server, reference });
     }
     const metrics = await inference.metrics();
     const batchSum = Number(/kuroshio_inference_batch_rows_sum\{[^}]*\} ([0-9.e+]+)/.exec(metrics)?.[1] ?? NaN);

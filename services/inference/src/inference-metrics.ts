@@ -3,6 +3,7 @@ import type { MicroBatchObserver } from './domain/micro-batcher.js';
 import type { BatchingSettings } from './inference-settings.js';
 
 const BATCH_BUCKETS = [1, 2, 4, 8, 16, 32, 64, 128, 256, 512, 1024, 2048, 4096, 8192];
+const SECONDS_BUCKETS = [0.0005, 0.001, 0.002, 0.003, 0.005, 0.0075, 0.01, 0.02, 0.05, 0.1, 0.25, 1];
 
 export const inferenceMetrics = {
   batchRows: defineHistogram({ name: 'kuroshio_inference_batch_rows', help: 'Rows per model call the micro-batcher formed', labelNames: ['model'], buckets: BATCH_BUCKETS }),
@@ -15,7 +16,13 @@ export const inferenceMetrics = {
     name: 'kuroshio_inference_request_seconds',
     help: 'Time inside the service per request, feature lookup included',
     labelNames: ['method'],
-    buckets: [0.0005, 0.001, 0.002, 0.003, 0.005, 0.0075, 0.01, 0.02, 0.05, 0.1, 0.25, 1],
+    buckets: SECONDS_BUCKETS,
+  }),
+  stageSeconds: defineHistogram({
+    name: 'kuroshio_inference_stage_seconds',
+    help: 'Time per request and model in each stage: features (online join, cache included), model (micro-batch queue and model call)',
+    labelNames: ['stage'],
+    buckets: SECONDS_BUCKETS,
   }),
   predictions: defineCounter({ name: 'kuroshio_inference_predictions_total', help: 'Instances scored', labelNames: ['model', 'version'] }),
   featureCallEntities: defineHistogram({ name: 'kuroshio_inference_feature_call_entities', help: 'Entities per GetOnlineFeatures call (coalesced lookups)', buckets: BATCH_BUCKETS }),

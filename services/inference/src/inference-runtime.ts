@@ -99,7 +99,11 @@ export class InferenceRuntime implements OnModuleInit, OnApplicationBootstrap, O
       log: this.#log,
       topics: { predictions: settings.topics.predictions, exposures: settings.topics.exposures },
       maxBatchInstances: settings.maxBatchInstances,
-      observe: (model, version, rows) => inferenceMetrics.predictions.inc({ model, version: String(version) }, rows),
+      observe: (served) => {
+        inferenceMetrics.predictions.inc({ model: served.modelName, version: String(served.version) }, served.rows);
+        inferenceMetrics.stageSeconds.observe({ stage: 'features' }, served.featureSeconds);
+        inferenceMetrics.stageSeconds.observe({ stage: 'model' }, served.modelSeconds);
+      },
     });
     this.aliasChanges = new AliasChangeListener(kafka, settings.topics.aliasChanges, settings.aliasChangesGroupPrefix, this.catalog, logger);
     this.authenticate = authentication(settings.auth);

@@ -7,12 +7,12 @@ import { ChallengerRouting } from './challenger-routing.js';
 import type { ExperimentRouting } from './experiment-routing.js';
 import { ModelCatalog } from './model-catalog.js';
 import { PredictionLog } from './prediction-log.js';
-import { Predictor, type PredictionInput } from './predictor.js';
+import { Predictor, type PredictionInput, type ServedGroup } from './predictor.js';
 
 const logger = createLogger({ service: 'inference-test', level: 'silent' });
 const TOPICS = { predictions: 'predictions', exposures: 'exposures' };
 
-function setup(options: { capacity?: number; experiments?: Map<string, ExperimentRouting>; challenger?: number } = {}) {
+function setup(options: { capacity?: number; experiments?: Map<string, ExperimentRouting>; challenger?: number; observe?: (served: ServedGroup) => void } = {}) {
   const models = new InMemoryModels().register('bad-debt', [1, 2, 3], { champion: 1, ...(options.challenger === undefined ? {} : { challenger: options.challenger }) });
   const catalog = new ModelCatalog({
     registry: models,
@@ -25,7 +25,7 @@ function setup(options: { capacity?: number; experiments?: Map<string, Experimen
   const log = new PredictionLog(sender, { capacity: options.capacity ?? 1000, sendBatch: 100, retryMs: 10 });
   const features = new FakeOnlineFeatures(new Map([['cust-1', [250, 1]]]));
   const challengers = new ChallengerRouting(models, { cacheTtlMs: 60_000 });
-  const predictor = new Predictor({ catalog, features, experiments: new FakeExperimentDirectory(options.experiments), challengers, log, topics: TOPICS, maxBatchInstances: 50 });
+  const predictor = new Predictor({ catalog, features, experiments: new FakeExperimentDirectory(options.experiments), challengers, log, topics: TOPICS, maxBatchInstances: 50, ...(options.observe === undefined ? {} : { observe: options.observe }) });
   const request = (over: Partial<PredictionInput> = {}): PredictionInput => ({
     target: { modelName: 'bad-debt', alias: 'champion' },
     instances: [{ entityId: 'cust-1', features: {} }],
@@ -53,6 +53,26 @@ describe('Predictor', () => {
     const vector = modelInputBlock(spec, normaliser, [{ numeric: [250, 1], text: null }]);
     await until(() => sender.sent.length === 1);
     expect(sender.sent[0]).toMatchObject({ topic: 'predictions', key: 'cust-1', value: { requestId: 'req-1', entityId: 'cust-1', modelVersion: 1, artifact: 'full', featureVectorHash: featureVectorHash(vector) } });
+  });
+
+  it('reports each served group with the time its feature join and its model stage took', async () => {
+    const served: ServedGroup[] = [];
+    const { predictor, request, features } = setup({ observe: (group) => served.push(group) });
+    const read = features.read.bind(features);
+    features.read = async (...args) => {
+      await new Promise((resolve) => setTimeout(resolve, 30));
+      return read(...args);
+    };
+    await predictor.predict(request());
+    await predictor.predict(request({ instances: [{ entityId: '', features: { 'billing:amount_sum_30d': { doubleValue: 1 }, 'billing:late_count_90d': { doubleValue: 0 } } }] }));
+    expect(served).toEqual([
+      { modelName: 'bad-debt', version: 1, rows: 1, featureSeconds: expect.any(Number), modelSeconds: expect.any(Number) },
+      { modelName: 'bad-debt', version: 1, rows: 1, featureSeconds: expect.any(Number), modelSeconds: expect.any(Number) },
+    ]);
+    const [online, explicit] = served as [ServedGroup, ServedGroup];
+    expect(online.featureSeconds).toBeGreaterThanOrEqual(0.025);
+    expect(explicit.featureSeconds).toBeLessThan(0.025);
+    expect(online.modelSeconds).toBeGreaterThan(0);
   });
 
   it('imputes features the store has no value for and lists them in missing_features', async () => {

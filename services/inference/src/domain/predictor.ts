@@ -52,7 +52,18 @@ export interface PredictorOptions {
   readonly log: PredictionLog;
   readonly topics: { readonly predictions: string; readonly exposures: string };
   readonly maxBatchInstances: number;
-  readonly observe?: (modelName: string, version: number, rows: number, seconds: number) => void;
+  /** After each model group of a request: its rows and how long its two stages took. */
+  readonly observe?: (served: ServedGroup) => void;
+}
+
+export interface ServedGroup {
+  readonly modelName: string;
+  readonly version: number;
+  readonly rows: number;
+  /** Joining the online features (cache included; zero when every instance brought its own). */
+  readonly featureSeconds: number;
+  /** Waiting in the micro-batcher's queue plus the model call. */
+  readonly modelSeconds: number;
 }
 
 const MAX_REQUEST_ID = 100;
@@ -91,10 +102,13 @@ export class Predictor {
           serving.leases += 1;
           try {
             const { spec, normaliser } = serving.model;
+            const joining = performance.now();
             const rows = await this.#rows(serving, group.members.map((i) => input.instances[i] as InstanceInput), group.members, input.deadlineMs);
             const block = modelInputBlock(spec, normaliser, rows.map((r) => r.row));
             if (Date.now() > input.deadlineMs) throw deadlineExceeded('the deadline passed before the model ran');
+            const scoring = performance.now();
             const scores = await serving.score(block, rows.length);
+            const scored = performance.now();
             const width = spec.inputWidth;
             group.members.forEach((i, at) => {
               const route = routed[i];
@@ -110,7 +124,13 @@ export class Predictor {
               hashes[i] = featureVectorHash(block.subarray(at * width, (at + 1) * width));
               served[i] = serving;
             });
-            this.options.observe?.(serving.model.modelName, serving.model.version, rows.length, (performance.now() - started) / 1000);
+            this.options.observe?.({
+              modelName: serving.model.modelName,
+              version: serving.model.version,
+              rows: rows.length,
+              featureSeconds: (scoring - joining) / 1000,
+              modelSeconds: (scored - scoring) / 1000,
+            });
           } finally {
             serving.leases -= 1;
           }
