@@ -39,8 +39,8 @@ export function experimentRouting(experiment: grpcJs.experiment.v1.Experiment): 
 /**
  * `ExperimentService.GetExperiment` with a cache: a definition is fixed while the experiment runs,
  * so a short TTL only delays noticing a start or stop. Concurrent requests for a key share one call.
- * When the service cannot be reached, the last definition seen keeps routing; without one the
- * request fails UNAVAILABLE.
+ * When the service cannot be reached, the last definition seen keeps routing for another TTL;
+ * without one the request fails UNAVAILABLE.
  */
 export class GrpcExperimentDirectory implements ExperimentDirectory {
   readonly #client: grpcJs.experiment.v1.ExperimentServiceClient;
@@ -54,9 +54,7 @@ export class GrpcExperimentDirectory implements ExperimentDirectory {
     this.#definitions = new LRUCache<string, Known>({
       max: options.maxEntries ?? 10_000,
       ttl: options.cacheTtlMs,
-      fetchMethod: (key) => this.#fetch(key),
-      allowStaleOnFetchRejection: true,
-      noDeleteOnFetchRejection: true,
+      fetchMethod: (key, stale) => this.#fetch(key, stale),
     });
   }
 
@@ -64,7 +62,7 @@ export class GrpcExperimentDirectory implements ExperimentDirectory {
     return (await this.#definitions.fetch(key))?.value;
   }
 
-  async #fetch(key: string): Promise<Known> {
+  async #fetch(key: string, stale: Known | undefined): Promise<Known> {
     try {
       const reply = await unary<grpcJs.experiment.v1.GetExperimentResponse>(
         (metadata, options, callback) => this.#client.getExperiment({ key }, metadata, options, callback),
@@ -73,6 +71,8 @@ export class GrpcExperimentDirectory implements ExperimentDirectory {
       return { value: reply.experiment === undefined ? undefined : experimentRouting(reply.experiment) };
     } catch (error) {
       if (isServiceError(error) && error.code === status.NOT_FOUND) return { value: undefined };
+      // Trusted for another TTL, so an outage costs one call per key per TTL, not one per request.
+      if (stale !== undefined) return stale;
       throw unavailable('experiment_service_unavailable', `experiment ${key} could not be read from the experiment service; retry`, error);
     }
   }
