@@ -4,7 +4,8 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { FakeExperimentService } from '../testing/fake-grpc-servers.js';
 import { GrpcExperimentDirectory } from './grpc-experiment-directory.js';
 
-// The directory on a loopback fake experiment service: its cache, shared calls and outage fallback.
+// The directory on a loopback fake experiment service (a network test, hence integration): its
+// cache, shared calls and outage fallback.
 
 const TTL_MS = 100;
 const running = grpcJs.experiment.v1.Experiment.fromPartial({
