@@ -13,10 +13,13 @@ const late = defineCounter({
 });
 const batches = defineCounter({ name: 'etl_batches_total', help: 'batches handled, by result', labelNames: ['result'] });
 const sinkFailures = defineCounter({ name: 'etl_sink_failures_total', help: 'batches a sink failed to take', labelNames: ['sink'] });
-const batchSeconds = defineHistogram({
-  name: 'etl_batch_duration_seconds',
-  help: 'time from a fetched batch to every sink holding it',
-  buckets: [0.01, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30],
+const SECONDS_BUCKETS = [0.01, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30];
+const batchSeconds = defineHistogram({ name: 'etl_batch_duration_seconds', help: 'time from a fetched batch to every sink holding it', buckets: SECONDS_BUCKETS });
+const sinkWriteSeconds = defineHistogram({
+  name: 'etl_sink_write_seconds',
+  help: 'time one sink took to hold a batch (lake, warehouse, topics), failed writes included',
+  labelNames: ['sink'],
+  buckets: SECONDS_BUCKETS,
 });
 
 // Only events with a schema get their own label value; anything else is folded, so a client that
@@ -42,4 +45,4 @@ export function recordBatchMetrics(batch: ProcessedBatch, knownEvent: (type: str
   for (const { labels, count } of lateSeries.values()) late.inc(labels, count);
 }
 
-export const etlMetrics = { batches, sinkFailures, batchSeconds };
+export const etlMetrics = { batches, sinkFailures, batchSeconds, sinkWriteSeconds };

@@ -1,4 +1,4 @@
-import { createLogger } from '@kuroshio/telemetry';
+import { createLogger, metricsRegistry } from '@kuroshio/telemetry';
 import { describe, expect, it } from 'vitest';
 import type { BatchSink } from './domain/batch-delivery.js';
 import type { ProcessedBatch } from './domain/batch-outcome.js';
@@ -40,7 +40,26 @@ function recordingSink(name: string, log: string[], fail = false): BatchSink {
 
 const batch = () => ({ topic: 't', partition: 1, records: [rawRecord(rawEventValue({ messageId: 'a' }), { offset: '5' }), rawRecord(rawEventValue({ messageId: 'b' }), { offset: '6' })] });
 
+/** Count and sum of etl_sink_write_seconds for one sink. */
+async function sinkWrites(sink: string): Promise<{ count: number; sum: number }> {
+  const { values } = await metricsRegistry.getSingleMetric('etl_sink_write_seconds')!.get();
+  // A histogram's values carry the series name (`…_count`, `…_sum`) beside its labels.
+  const of = (name: string) => values.find((value) => (value as { metricName?: string }).metricName === name && value.labels.sink === sink)?.value ?? 0;
+  return { count: of('etl_sink_write_seconds_count'), sum: of('etl_sink_write_seconds_sum') };
+}
+
 describe('RawBatchHandler', () => {
+  it('times each sink write, a failed one too', async () => {
+    const slow: BatchSink = { name: 'spec-slow-lake', write: () => new Promise((resolve) => setTimeout(resolve, 40)) };
+    const down: BatchSink = { name: 'spec-down-warehouse', write: () => Promise.reject(new Error('down')) };
+    await handlerWith([slow]).handle(batch());
+    await expect(handlerWith([slow, down]).handle(batch())).rejects.toThrow(/sink spec-down-warehouse failed/);
+    const [lake, warehouse] = await Promise.all([sinkWrites('spec-slow-lake'), sinkWrites('spec-down-warehouse')]);
+    expect(lake.count).toBe(2);
+    expect(lake.sum).toBeGreaterThanOrEqual(0.07);
+    expect(warehouse.count).toBe(1);
+  });
+
   it('delivers to the lake, then ClickHouse, then Kafka', async () => {
     const log: string[] = [];
     await handlerWith([recordingSink('lake', log), recordingSink('clickhouse', log), recordingSink('kafka', log)]).handle(batch());

@@ -18,20 +18,29 @@ export interface RawBatchHandlerOptions {
 }
 
 /**
- * One batch of events.raw end to end: process, deliver to every sink, count. When a sink fails it
- * waits `retryDelayMs` and throws, so the consumer commits nothing and Kafka hands the batch back.
+ * A sink whose writes are spans (children of the batch's consumer span), named by the sink, and
+ * timed in etl_sink_write_seconds (failed writes too: a slow failure is what an operator looks for).
  */
-/** A sink whose writes are spans (children of the batch's consumer span), named by the sink. */
-function inSpan(sink: BatchSink): BatchSink {
+function observed(sink: BatchSink): BatchSink {
   return {
     name: sink.name,
-    write: (batch, processedAt) =>
-      withSpan(`sink ${sink.name}`, { 'kuroshio.sink': sink.name, 'kuroshio.clean_events': batch.clean.length, 'kuroshio.rejected_events': batch.rejected.length }, () =>
-        sink.write(batch, processedAt),
-      ),
+    write: async (batch, processedAt) => {
+      const stopTimer = etlMetrics.sinkWriteSeconds.startTimer({ sink: sink.name });
+      try {
+        await withSpan(`sink ${sink.name}`, { 'kuroshio.sink': sink.name, 'kuroshio.clean_events': batch.clean.length, 'kuroshio.rejected_events': batch.rejected.length }, () =>
+          sink.write(batch, processedAt),
+        );
+      } finally {
+        stopTimer();
+      }
+    },
   };
 }
 
+/**
+ * One batch of events.raw end to end: process, deliver to every sink, count. When a sink fails it
+ * waits `retryDelayMs` and throws, so the consumer commits nothing and Kafka hands the batch back.
+ */
 export class RawBatchHandler {
   constructor(private readonly options: RawBatchHandlerOptions) {}
 
@@ -44,7 +53,7 @@ export class RawBatchHandler {
       const loaded = (await warmup?.prepare(batch)) ?? 0;
       if (loaded > 0) logger.info({ topic: batch.topic, partition: batch.partition, messageIds: loaded }, 'dedup window loaded from the warehouse');
       processed = processBatch(batch, processing);
-      await deliverBatch(processed, sinks.map(inSpan), processing.now());
+      await deliverBatch(processed, sinks.map(observed), processing.now());
     } catch (error) {
       etlMetrics.batches.inc({ result: 'failed' });
       if (error instanceof SinkWriteError) etlMetrics.sinkFailures.inc({ sink: error.sink });
