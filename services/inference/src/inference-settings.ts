@@ -36,7 +36,7 @@ export interface InferenceSettings {
   readonly coldLoadWaitMs: number;
   /** Loaded at start-up (in the background), e.g. `bad-debt@champion`, `bad-debt@3`. */
   readonly preload: readonly ModelTarget[];
-  readonly features: { readonly cacheTtlMs: number; readonly cacheMaxEntries: number; readonly timeoutMs: number };
+  readonly features: { readonly cacheTtlMs: number; readonly cacheMaxEntries: number; readonly timeoutMs: number; readonly maxCallsInFlight: number };
   readonly registryTimeoutMs: number;
   readonly experiments: { readonly cacheTtlMs: number; readonly timeoutMs: number };
   /** Route requests for a `champion` alias by the retraining experiment of its `challenger` (domain/challenger-routing.ts). */
@@ -120,6 +120,7 @@ export function inferenceSettingsConfig() {
       INFERENCE_FEATURE_CACHE_TTL_MS: envInt({ min: 0, max: 3_600_000 }).default(1_000),
       INFERENCE_FEATURE_CACHE_MAX_ENTRIES: envInt({ min: 1, max: 10_000_000 }).default(100_000),
       INFERENCE_FEATURE_TIMEOUT_MS: envInt({ min: 1, max: 60_000 }).default(250),
+      INFERENCE_FEATURE_MAX_CALLS_IN_FLIGHT: envInt({ min: 1, max: 64 }).default(2),
       INFERENCE_REGISTRY_TIMEOUT_MS: envInt({ min: 10, max: 600_000 }).default(5_000),
       INFERENCE_EXPERIMENT_CACHE_TTL_MS: envInt({ min: 1, max: 3_600_000 }).default(10_000),
       INFERENCE_EXPERIMENT_TIMEOUT_MS: envInt({ min: 1, max: 60_000 }).default(250),
@@ -160,7 +161,7 @@ export function inferenceSettingsConfig() {
         maxBatchInstances: env.INFERENCE_MAX_BATCH_INSTANCES,
         coldLoadWaitMs: env.INFERENCE_COLD_LOAD_WAIT_MS,
         preload: env.INFERENCE_PRELOAD ?? [],
-        features: { cacheTtlMs: env.INFERENCE_FEATURE_CACHE_TTL_MS, cacheMaxEntries: env.INFERENCE_FEATURE_CACHE_MAX_ENTRIES, timeoutMs: env.INFERENCE_FEATURE_TIMEOUT_MS },
+        features: { cacheTtlMs: env.INFERENCE_FEATURE_CACHE_TTL_MS, cacheMaxEntries: env.INFERENCE_FEATURE_CACHE_MAX_ENTRIES, timeoutMs: env.INFERENCE_FEATURE_TIMEOUT_MS, maxCallsInFlight: env.INFERENCE_FEATURE_MAX_CALLS_IN_FLIGHT },
         registryTimeoutMs: env.INFERENCE_REGISTRY_TIMEOUT_MS,
         experiments: { cacheTtlMs: env.INFERENCE_EXPERIMENT_CACHE_TTL_MS, timeoutMs: env.INFERENCE_EXPERIMENT_TIMEOUT_MS },
         routeChallengers: env.INFERENCE_ROUTE_CHALLENGERS,
