@@ -32,7 +32,7 @@ const RATE = 2_000;
 const SECONDS = 15;
 const ROUNDS = 3;
 const TARGET_P99_MS = 5;
-const NODE_FLAGS = '--max-semi-space-size=8';
+const NODE_FLAGS = ['--max-semi-space-size=8'];
 const TARGET_BATCH_ROWS = 50_000;
 const BATCH_ROWS = 1_000;
 const HTTP_PORT = 17406;
@@ -121,7 +121,7 @@ async function startInference(ctx, fixture, batching) {
     INFERENCE_MAX_QUEUE_DELAY_MS: '1',
     INFERENCE_MAX_BATCH_INSTANCES: String(BATCH_ROWS),
   };
-  const nodeArgs = (process.env.BENCH_INFERENCE_NODE_ARGS ?? NODE_FLAGS).split(/\s+/).filter((arg) => arg !== '');
+  const nodeArgs = process.env.BENCH_INFERENCE_NODE_ARGS === undefined ? NODE_FLAGS : process.env.BENCH_INFERENCE_NODE_ARGS.split(/\s+/).filter((arg) => arg !== '');
   // BENCH_INFERENCE_MAIN: another build of the service (e.g. the previous commit's, for a before/after).
   const [command, args] = layout.serverCommand(process.execPath, [...nodeArgs, process.env.BENCH_INFERENCE_MAIN ?? 'services/inference/dist/main.js']);
   const child = spawn(command, args, { cwd: ctx.root, env: { ...process.env, ...ctx.env, ...env }, stdio: ['ignore', 'ignore', 'pipe'] });
@@ -189,7 +189,7 @@ export default async function run(ctx) {
   await ensureGhz(ctx);
   await ctx.exec('flock', ['/tmp/kuroshio-build.lock', 'npx', 'tsc', '-b', 'services/inference'], { timeoutMs: 10 * 60_000 });
   // The fixture stands in for the feature store (and registry): it runs with the feature store's flags.
-  const fixtureProcess = spawnLines(ctx, [NODE_FLAGS, 'bench/inference/inference-bench-fixture.mjs'], { BENCH_RUN: String(Date.now()) }, 'fixture');
+  const fixtureProcess = spawnLines(ctx, [...NODE_FLAGS, 'bench/inference/inference-bench-fixture.mjs'], { BENCH_RUN: String(Date.now()) }, 'fixture');
   const fixture = JSON.parse(await fixtureProcess.next());
   ctx.log(`fixture: model ${fixture.model}, ${fixture.entities} entities in the fake feature store`);
   const results = [];

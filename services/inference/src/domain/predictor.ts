@@ -60,7 +60,7 @@ export interface ServedGroup {
   readonly modelName: string;
   readonly version: number;
   readonly rows: number;
-  /** Joining the online features (cache included; zero when every instance brought its own). */
+  /** Joining the online features (cache included) and building the model's input; next to nothing when every instance brought its own. */
   readonly featureSeconds: number;
   /** Waiting in the micro-batcher's queue plus the model call. */
   readonly modelSeconds: number;
