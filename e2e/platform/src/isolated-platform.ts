@@ -11,7 +11,7 @@ import { stackEndpoints, uniqueName } from '@kuroshio/testing';
 import { removeLakePrefix, removeObjectPrefix } from './ingest-lake.js';
 import { withKafkaAdmin } from './ingest-topics.js';
 import { dropDatabase } from './ingest-warehouse.js';
-import { startServices } from './service-process.js';
+import { inferenceUpstreams, startServices } from './service-process.js';
 
 // All seven services as processes on a port block of their own (174xx HTTP, 175xx gRPC), with a
 // database, Kafka topics, consumer groups and S3 prefixes of their own: a run shares nothing with the
@@ -106,9 +106,7 @@ export async function startIsolatedPlatform(name: string): Promise<IsolatedPlatf
     inference: {
       ...ports('inference'),
       ...db,
-      INFERENCE_MODEL_REGISTRY_ADDRESS: grpcAddress('model-registry'),
-      INFERENCE_FEATURE_STORE_ADDRESS: grpcAddress('feature-store'),
-      INFERENCE_EXPERIMENT_ADDRESS: grpcAddress('experiment'),
+      ...inferenceUpstreams(grpcAddress),
       INFERENCE_ALIAS_CHANGES_TOPIC: topics.aliases,
       INFERENCE_ALIAS_CHANGES_GROUP_PREFIX: groups.aliases,
       INFERENCE_PREDICTIONS_TOPIC: topics.predictions,

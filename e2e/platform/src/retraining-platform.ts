@@ -8,7 +8,7 @@ import { stackEndpoints, uniqueName } from '@kuroshio/testing';
 import { removeObjectPrefix } from './ingest-lake.js';
 import { withKafkaAdmin } from './ingest-topics.js';
 import { dropDatabase } from './ingest-warehouse.js';
-import { startServices } from './service-process.js';
+import { inferenceUpstreams, startServices } from './service-process.js';
 
 // What continuous retraining talks to, as built processes on a port block of their own (176xx HTTP,
 // 177xx gRPC): model registry, experiment service, feature store (this run's feature view, its own
@@ -98,9 +98,7 @@ export async function startRetrainingPlatform(files: RetrainingPlatformFiles): P
     inference: {
       ...ports('inference'),
       ...db,
-      INFERENCE_MODEL_REGISTRY_ADDRESS: grpcAddress('model-registry'),
-      INFERENCE_FEATURE_STORE_ADDRESS: grpcAddress('feature-store'),
-      INFERENCE_EXPERIMENT_ADDRESS: grpcAddress('experiment'),
+      ...inferenceUpstreams(grpcAddress),
       INFERENCE_ALIAS_CHANGES_TOPIC: topics.aliases,
       INFERENCE_ALIAS_CHANGES_GROUP_PREFIX: `e2e-inference-aliases-${slug}`,
       INFERENCE_PREDICTIONS_TOPIC: topics.servedPredictions,

@@ -13,6 +13,15 @@ export interface ServiceProcess {
   stop(): Promise<number | null>;
 }
 
+/** Inference's settings for the three services it calls, given where a harness runs each one's gRPC. */
+export function inferenceUpstreams(grpcAddress: (service: 'model-registry' | 'feature-store' | 'experiment') => string): Record<string, string> {
+  return {
+    INFERENCE_MODEL_REGISTRY_ADDRESS: grpcAddress('model-registry'),
+    INFERENCE_FEATURE_STORE_ADDRESS: grpcAddress('feature-store'),
+    INFERENCE_EXPERIMENT_ADDRESS: grpcAddress('experiment'),
+  };
+}
+
 /** Starts a built service (`services/<name>/dist/main.js`) as its own Node process. */
 export function startService(name: string, env: Record<string, string>): ServiceProcess {
   const child = spawn(process.execPath, [`services/${name}/dist/main.js`], {
