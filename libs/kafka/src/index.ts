@@ -4,7 +4,7 @@ export { KAFKAJS_CRC32C_MODULE, KAFKAJS_ENCODER_MODULE, KAFKAJS_RECORD_DECODER_M
 export { KAFKAJS_DEFAULT_PARTITIONER_MODULE, KAFKAJS_GROUPING_MODULE, kafkajsPartitioning, murmur2 } from './kafkajs-partitioning.js';
 export { KAFKAJS_PRODUCE_REQUEST_MODULE, KAFKAJS_REQUEST_FRAMING_MODULE, kafkajsProduceEncoding } from './kafkajs-produce-request.js';
 export { KAFKAJS_REQUEST_QUEUE_MODULE, kafkajsRequestQueue } from './kafkajs-request-queue.js';
-export { KafkaClient, type KafkaClientOptions, type PartitionOffsets } from './kafka-client.js';
+export { KafkaClient, type GroupOffset, type KafkaClientOptions, type PartitionOffsets } from './kafka-client.js';
 export { type KafkaConnectionOptions, type KafkaSasl, type SaslMechanism } from './kafka-connection.js';
 export { KafkaDeliveryTimeoutError, KafkaProducer, type ProducerOptions, type SendOptions } from './producer.js';
 export { KafkaConsumer, type ConsumerOptions, type PartitionStart } from './consumer.js';

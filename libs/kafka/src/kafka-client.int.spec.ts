@@ -2,9 +2,8 @@ import { ROOT_CONTEXT, TraceFlags, propagation, trace } from '@opentelemetry/api
 import { W3CTraceContextPropagator } from '@opentelemetry/core';
 import { createLogger } from '@kuroshio/telemetry';
 import { stackEndpoints, uniqueName, waitFor } from '@kuroshio/testing';
-import { Kafka } from 'kafkajs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { KafkaClient } from './kafka-client.js';
+import { KafkaClient, type GroupOffset } from './kafka-client.js';
 import type { ConsumedMessage } from './messages.js';
 
 const logger = createLogger({ service: 'kafka-int-test', level: 'warn' });
@@ -15,6 +14,8 @@ describe('KafkaClient against the local broker', () => {
   const topic = uniqueName('it.kafka', '.');
   const drainTopic = uniqueName('it.kafka.drain', '.');
   const retryTopic = uniqueName('it.kafka.retry', '.');
+  const offsetsTopic = uniqueName('it.kafka.offsets', '.');
+  const deletedTopic = uniqueName('it.kafka.deleted', '.');
   let client: KafkaClient;
 
   beforeAll(async () => {
@@ -24,13 +25,9 @@ describe('KafkaClient against the local broker', () => {
   });
 
   afterAll(async () => {
+    await client?.deleteTopics([topic, drainTopic, retryTopic, offsetsTopic, deletedTopic]).catch(() => undefined);
     await client?.disconnect();
     propagation.disable();
-    // The wrapper deliberately offers no topic deletion; tests clean up with a bare admin.
-    const admin = new Kafka({ brokers: [...stackEndpoints().kafka.brokers], logLevel: 0 }).admin();
-    await admin.connect();
-    await admin.deleteTopics({ topics: [topic, drainTopic, retryTopic] }).catch(() => undefined);
-    await admin.disconnect();
   });
 
   it('creates topics idempotently and reports drift instead of changing a topic', async () => {
@@ -133,6 +130,47 @@ describe('KafkaClient against the local broker', () => {
     const next = await consumeUntil(client, { groupId, topics: [retryTopic], fromBeginning: true }, 1, 3_000);
     expect(next.map((m) => String(m.value))).toEqual(['after-retry']);
     await producer.disconnect();
+  });
+
+  it("sets, resets and reads back a group's committed offsets, and deletes the group", async () => {
+    await client.ensureTopics([{ name: offsetsTopic, partitions: 2 }]);
+    const producer = client.producer();
+    await producer.connect();
+    await producer.send(offsetsTopic, Array.from({ length: 6 }, (_, i) => ({ value: `m${i}`, partition: i % 2 })));
+    await producer.disconnect();
+    const groupId = uniqueName('it-offsets');
+    const committed = async () => (await client.groupOffsets(groupId, offsetsTopic)).sort((a, b) => a.partition - b.partition);
+    const both = (first: string, second: string): GroupOffset[] => [
+      { partition: 0, offset: first },
+      { partition: 1, offset: second },
+    ];
+
+    expect(await committed()).toEqual(both('-1', '-1'));
+    await client.setGroupOffsets(groupId, offsetsTopic, both('1', '2'));
+    expect(await committed()).toEqual(both('1', '2'));
+    await client.resetGroupOffsets(groupId, offsetsTopic, { earliest: false });
+    expect(await committed()).toEqual(both('3', '3'));
+    await client.resetGroupOffsets(groupId, offsetsTopic, { earliest: true });
+    expect(await committed()).toEqual(both('0', '0'));
+
+    await client.deleteGroups([groupId]);
+    expect(await committed()).toEqual(both('-1', '-1'));
+    await expect(client.deleteGroups([groupId])).rejects.toThrow();
+  });
+
+  it('deletes a topic with its records: a topic of the same name starts empty', async () => {
+    const spec = { name: deletedTopic, partitions: 1 };
+    await client.ensureTopics([spec]);
+    const producer = client.producer();
+    await producer.connect();
+    await producer.send(deletedTopic, [{ value: 'before-delete' }]);
+    await producer.disconnect();
+    expect(await client.topicOffsets(deletedTopic)).toEqual([{ partition: 0, low: '0', high: '1' }]);
+
+    await client.deleteTopics([deletedTopic]);
+    // Deletion completes asynchronously on the brokers; until then the name is still taken.
+    await waitFor(async () => (await client.ensureTopics([spec]))[0]?.status === 'created', { timeoutMs: 30_000, description: `${deletedTopic} deleted` });
+    expect(await client.topicOffsets(deletedTopic)).toEqual([{ partition: 0, low: '0', high: '0' }]);
   });
 
   it('fails the readiness check quickly when no broker answers', async () => {

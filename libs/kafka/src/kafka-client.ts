@@ -17,6 +17,12 @@ export interface PartitionOffsets {
   high: string;
 }
 
+/** A consumer group's position on one partition: the offset of the next record it reads. */
+export interface GroupOffset {
+  partition: number;
+  offset: string;
+}
+
 export interface KafkaClientOptions extends KafkaConnectionOptions {
   logger: StructuredLogger;
   /** Bound on the readiness probe; kafkajs' own retries would otherwise hold it for ~30 s. */
@@ -70,6 +76,36 @@ export class KafkaClient {
   async topicOffsets(topic: string): Promise<PartitionOffsets[]> {
     const offsets = await (await this.admin()).fetchTopicOffsets(topic);
     return offsets.map(({ partition, low, high }) => ({ partition, low, high }));
+  }
+
+  /** Deletes `topics` and their records; rejects when one of them does not exist. */
+  async deleteTopics(topics: readonly string[]): Promise<void> {
+    await (await this.admin()).deleteTopics({ topics: [...topics] });
+  }
+
+  /** The offsets `groupId` has committed on each partition of `topic`; `'-1'` where it has committed none. */
+  async groupOffsets(groupId: string, topic: string): Promise<GroupOffset[]> {
+    const [committed] = await (await this.admin()).fetchOffsets({ groupId, topics: [topic] });
+    return (committed?.partitions ?? []).map(({ partition, offset }) => ({ partition, offset }));
+  }
+
+  /**
+   * Commits `offsets` for `groupId` on `topic`, e.g. so that a new group starts somewhere other than
+   * where `fromBeginning` would put it. The group must have no running member.
+   */
+  async setGroupOffsets(groupId: string, topic: string, offsets: readonly GroupOffset[]): Promise<void> {
+    await (await this.admin()).setOffsets({ groupId, topic, partitions: offsets.map(({ partition, offset }) => ({ partition, offset })) });
+  }
+
+  /** Commits, for `groupId`, each partition's earliest retained offset (`earliest`) or its end. */
+  async resetGroupOffsets(groupId: string, topic: string, { earliest }: { earliest: boolean }): Promise<void> {
+    const offsets = await this.topicOffsets(topic);
+    await this.setGroupOffsets(groupId, topic, offsets.map(({ partition, low, high }) => ({ partition, offset: earliest ? low : high })));
+  }
+
+  /** Removes the groups and their committed offsets; none of them may have a running member. */
+  async deleteGroups(groupIds: readonly string[]): Promise<void> {
+    await (await this.admin()).deleteGroups([...groupIds]);
   }
 
   /**
