@@ -5,7 +5,6 @@ import { KafkaClient, type ConsumedMessage, type KafkaConsumer } from '@kuroshio
 import type { RunningService } from '@kuroshio/service-kit';
 import { createLogger, startTracing, type StopTracing } from '@kuroshio/telemetry';
 import { uniqueName, waitFor } from '@kuroshio/testing';
-import { Kafka, logLevel } from 'kafkajs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { hashWriteKey } from './auth/write-key.js';
 import type { CollectorConfig } from './config.js';
@@ -37,7 +36,7 @@ beforeAll(async () => {
   // The topic is shared and may hold millions of records from other runs: start this run's group at
   // the current end, and keep only this run's tenant.
   const groupId = uniqueName('collector-it');
-  await startGroupAtEnd(groupId, TOPICS.eventsRaw.name);
+  await kafka.resetGroupOffsets(groupId, TOPICS.eventsRaw.name, { earliest: false });
   consumer = kafka.consumer({ groupId, topics: [TOPICS.eventsRaw.name], fromBeginning: true });
   await consumer.start(async (batch) => {
     for (const message of batch.messages) {
@@ -54,17 +53,6 @@ afterAll(async () => {
   await collector?.close();
   await stopTracing?.();
 });
-
-async function startGroupAtEnd(groupId: string, topic: string): Promise<void> {
-  const admin = new Kafka({ clientId: 'collector-it-admin', brokers: [process.env['KAFKA_BROKERS'] ?? '127.0.0.1:9092'], logLevel: logLevel.NOTHING }).admin();
-  await admin.connect();
-  try {
-    const offsets = await admin.fetchTopicOffsets(topic);
-    await admin.setOffsets({ groupId, topic, partitions: offsets.map(({ partition, high }) => ({ partition, offset: high })) });
-  } finally {
-    await admin.disconnect();
-  }
-}
 
 async function post(path: string, body: string | Buffer, headers: Record<string, string> = {}) {
   const response = await fetch(`${collector.httpUrl}${path}`, { method: 'POST', body, headers: { 'content-type': 'application/json', ...headers } });

@@ -10,7 +10,6 @@ import { ObjectStore } from '@kuroshio/object-store';
 import type { RunningService } from '@kuroshio/service-kit';
 import { createLogger } from '@kuroshio/telemetry';
 import { stackEndpoints, uniqueName, waitFor } from '@kuroshio/testing';
-import { Kafka, logLevel, type Consumer } from 'kafkajs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { ModelRegistryConfig } from './config.js';
 import { RegistryTestClient } from './testing/registry-client.js';
@@ -93,10 +92,7 @@ beforeAll(async () => {
 afterAll(async () => {
   client?.close();
   await registry?.close();
-  const admin = new Kafka({ brokers: [...endpoints.kafka.brokers], logLevel: logLevel.NOTHING }).admin();
-  await admin.connect();
-  await admin.deleteTopics({ topics: [topic] }).catch(() => undefined);
-  await admin.disconnect();
+  await kafka.deleteTopics([topic]).catch(() => undefined);
   await kafka.disconnect();
   const dropper = new ClickHouseClient({ ...endpoints.clickhouse, database: 'default', logger });
   await dropper.command(sql`DROP DATABASE IF EXISTS ${ident(database)}`).catch(() => undefined);
@@ -274,22 +270,16 @@ describe('model registry against the local stack', () => {
 
 /** Every record on the test's alias topic, decoded against the contract. */
 async function readAliasChanges(): Promise<Array<{ key: string; value: AliasChangeValue }>> {
-  const client = new Kafka({ brokers: [...endpoints.kafka.brokers], logLevel: logLevel.NOTHING });
-  const admin = client.admin();
-  await admin.connect();
-  const [end] = await admin.fetchTopicOffsets(topic);
-  await admin.disconnect();
+  const [end] = await kafka.topicOffsets(topic);
   const expected = Number(end?.high ?? 0);
   const records: Array<{ key: string; value: AliasChangeValue }> = [];
-  const consumer: Consumer = client.consumer({ groupId: uniqueName('it-registry-reader') });
-  await consumer.connect();
-  await consumer.subscribe({ topic, fromBeginning: true });
-  await consumer.run({
-    eachMessage: async ({ message }) => {
+  const consumer = kafka.consumer({ groupId: uniqueName('it-registry-reader'), topics: [topic], fromBeginning: true });
+  await consumer.start(async (batch) => {
+    for (const message of batch.messages) {
       const decoded = decodeTopicValue(TOPICS.registryAliasChanges, message.value);
       if (!decoded.ok) throw new Error(`bad record: ${JSON.stringify(decoded.issues)}`);
       records.push({ key: message.key?.toString() ?? '', value: decoded.value });
-    },
+    }
   });
   try {
     await waitFor(() => records.length >= expected && expected > 0, { timeoutMs: 30_000, description: `${expected} alias changes on ${topic}` });
