@@ -210,23 +210,37 @@ describe('etl against the local stack', () => {
     const directory = await mkdtemp(join(tmpdir(), 'etl-parquet-'));
     let pyarrowRows = 0;
     const pyarrowIds: string[] = [];
+    const documents: Array<Record<string, unknown>> = [];
     for (const [index, key] of lake.cleanKeys.entries()) {
       const file = join(directory, `${index}.parquet`);
       await writeFile(file, await store.get(bucket, key));
       const { stdout } = await run(PYTHON, [
         '-c',
-        'import json,sys,pyarrow.parquet as pq; t=pq.read_table(sys.argv[1]); print(json.dumps({"rows": t.num_rows, "ids": t.column("message_id").to_pylist(), "types": str(t.schema.field("event_time").type)}))',
+        [
+          'import json,sys,pyarrow.parquet as pq',
+          't = pq.read_table(sys.argv[1])',
+          'docs = ["properties", "context", "traits", "tokenized_paths"]',
+          // One json.loads must give the document itself (schema version 1 stored a JSON string of it).
+          'decoded = [{d: json.loads(row[d]) for d in docs} | {"id": row["message_id"]} for row in t.to_pylist()]',
+          'print(json.dumps({"rows": t.num_rows, "ids": t.column("message_id").to_pylist(), "types": str(t.schema.field("event_time").type), "documents": decoded}))',
+        ].join('\n'),
         file,
       ]).catch((error: Error) => {
         throw new Error(`pyarrow must be installed in .tools/venv (pip install -r services/etl/requirements-test.txt): ${error.message}`);
       });
-      const read = JSON.parse(stdout) as { rows: number; ids: string[]; types: string };
+      const read = JSON.parse(stdout) as { rows: number; ids: string[]; types: string; documents: Array<Record<string, unknown>> };
       pyarrowRows += read.rows;
       pyarrowIds.push(...read.ids);
       expect(read.types).toMatch(/^timestamp\[ms/);
+      documents.push(...read.documents);
     }
     expect(pyarrowRows).toBe(GOOD + 1);
     expect(pyarrowIds.sort()).toEqual(lake.cleanRows.map((row) => String(row.message_id)).sort());
+    for (const document of documents) {
+      expect([document['properties'], document['context'], document['traits']].every((value) => typeof value === 'object' && !Array.isArray(value))).toBe(true);
+      expect(Array.isArray(document['tokenized_paths'])).toBe(true);
+    }
+    expect(documents.find((document) => document['id'] === 'charge-3')?.['properties']).toMatchObject({ amount: 4000.5, currency: 'TWD' });
   });
 
   it('leaves the planted PII nowhere: not in the lake, ClickHouse, events.clean or the DLQ', async () => {

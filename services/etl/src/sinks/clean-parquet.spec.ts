@@ -55,10 +55,25 @@ describe('clean Parquet', () => {
       schema_version: 1,
       event_schema: 'order_completed@1',
     });
-    expect(JSON.parse(String(rows[0]?.properties))).toEqual({ order_id: 'o-1', total: 12.5, currency: 'TWD' });
     expect(rows[1]).toMatchObject({ message_id: 'm-2', event: null, user_id: null, anonymous_id: 'anon-9' });
     const metadata = parquetMetadata(buffer);
-    expect(metadata.key_value_metadata).toEqual(expect.arrayContaining([{ key: 'kuroshio.schema_version', value: '1' }]));
+    expect(metadata.key_value_metadata).toEqual(expect.arrayContaining([{ key: 'kuroshio.schema_version', value: '2' }]));
+  });
+
+  it('stores properties, context, traits and tokenized paths as JSON documents, not as JSON strings', async () => {
+    const file = encodeCleanParquet([cleanEvent('m-1', { traits: { plan: '月租 499' } })]);
+    const buffer = file.buffer.slice(file.byteOffset, file.byteOffset + file.byteLength) as ArrayBuffer;
+    const documents = ['properties', 'context', 'traits', 'tokenized_paths'];
+    // The JSON logical type alone: with the converted type JSON, hyparquet-writer would JSON-encode
+    // the text it is given a second time (schema version 1 did).
+    const elements = parquetMetadata(buffer).schema.filter((element) => documents.includes(element.name));
+    expect(elements).toEqual(documents.map((name) => ({ name, type: 'BYTE_ARRAY', repetition_type: 'OPTIONAL', logical_type: { type: 'JSON' } })));
+    // Without a converted type the reader hands back the stored text, undecoded: one JSON.parse gives the document.
+    const [row] = await parquetReadObjects({ file: buffer });
+    expect(JSON.parse(String(row?.properties))).toEqual({ order_id: 'o-1', total: 12.5, currency: 'TWD' });
+    expect(JSON.parse(String(row?.context))).toEqual({ channel: 'web' });
+    expect(JSON.parse(String(row?.traits))).toEqual({ plan: '月租 499' });
+    expect(JSON.parse(String(row?.tokenized_paths))).toEqual(['properties.email']);
   });
 
   it('writes the same schema whatever the batch holds, empty columns included', () => {

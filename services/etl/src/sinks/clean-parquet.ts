@@ -1,4 +1,4 @@
-import { parquetWriteBuffer, type ColumnSource } from 'hyparquet-writer';
+import { parquetWriteBuffer, schemaFromColumnData, type ColumnSource } from 'hyparquet-writer';
 import type { CleanEvent } from '../domain/batch-outcome.js';
 import { documentsOf } from './event-documents.js';
 
@@ -6,8 +6,12 @@ import { documentsOf } from './event-documents.js';
  * The clean/ Parquet layout. Columns, their order and their types are fixed here (never inferred
  * from a batch), so every object of the lake has the same schema and readers can union them.
  * Changing a column means a new `schema_version` key-value and a decision record.
+ *
+ * Version 2: properties, context, traits and tokenized_paths hold the JSON documents themselves.
+ * Version 1 held each document as a JSON string literal (the writer JSON-encoded the text it was
+ * given), so readers had to decode twice (docs/decisions/0008-etl.md).
  */
-export const CLEAN_PARQUET_SCHEMA_VERSION = '1';
+export const CLEAN_PARQUET_SCHEMA_VERSION = '2';
 
 const STRING = 'STRING' as const;
 
@@ -24,6 +28,46 @@ const IDENTIFIER: ColumnLayout = { statistics: false };
 const DOCUMENT: ColumnLayout = { encoding: 'PLAIN', statistics: false };
 // Few distinct JSON lists (tokenised paths): the dictionary pays off, min/max of JSON text does not.
 const REPEATED_DOCUMENT: ColumnLayout = { statistics: false };
+
+// A JSON column: BYTE_ARRAY annotated with the JSON logical type, given the document's UTF-8 bytes.
+// Declared with the writer's 'JSON' type instead, hyparquet-writer would JSON.stringify each value
+// (the converted type JSON makes it serialise what it is given), and the ETL already holds the text.
+const JSON_DOCUMENT = 'JSON_DOCUMENT' as const;
+
+const COLUMNS = [
+  { name: 'message_id', type: STRING, layout: UNIQUE_IDENTIFIER },
+  { name: 'tenant', type: STRING },
+  { name: 'source', type: STRING },
+  { name: 'channel', type: STRING },
+  { name: 'type', type: STRING },
+  { name: 'event', type: STRING },
+  { name: 'customer_id', type: STRING, layout: IDENTIFIER },
+  { name: 'user_id', type: STRING, layout: IDENTIFIER },
+  { name: 'anonymous_id', type: STRING, layout: IDENTIFIER },
+  { name: 'event_time', type: 'TIMESTAMP' },
+  { name: 'received_at', type: 'TIMESTAMP' },
+  { name: 'clock_skew_ms', type: 'INT64' },
+  { name: 'event_schema', type: STRING },
+  { name: 'schema_version', type: 'INT32' },
+  { name: 'properties', type: JSON_DOCUMENT, layout: DOCUMENT },
+  { name: 'context', type: JSON_DOCUMENT, layout: DOCUMENT },
+  { name: 'traits', type: JSON_DOCUMENT, layout: DOCUMENT },
+  { name: 'tokenized_paths', type: JSON_DOCUMENT, layout: REPEATED_DOCUMENT },
+  { name: 'raw_topic', type: STRING },
+  { name: 'raw_partition', type: 'INT32' },
+  { name: 'raw_offset', type: 'INT64', layout: UNIQUE },
+  { name: 'processed_at', type: 'TIMESTAMP' },
+] as const satisfies ReadonlyArray<{ name: string; type: NonNullable<ColumnSource['type']> | typeof JSON_DOCUMENT; layout?: ColumnLayout }>;
+
+const SCHEMA = schemaFromColumnData({
+  columnData: COLUMNS.map(({ name, type }) => (type === JSON_DOCUMENT ? { name, data: [] } : { name, type, data: [] })),
+  schemaOverrides: Object.fromEntries(
+    COLUMNS.filter(({ type }) => type === JSON_DOCUMENT).map(({ name }) => [
+      name,
+      { name, type: 'BYTE_ARRAY' as const, logical_type: { type: 'JSON' as const }, repetition_type: 'OPTIONAL' as const },
+    ]),
+  ),
+});
 
 export function encodeCleanParquet(events: readonly CleanEvent[]): Uint8Array {
   // One pass over the batch fills every column (instead of one pass per column); instants every
@@ -46,15 +90,18 @@ export function encodeCleanParquet(events: readonly CleanEvent[]): Uint8Array {
     clock_skew_ms: new Array<bigint>(count),
     event_schema: new Array<string | null>(count),
     schema_version: new Array<number>(count),
-    properties: new Array<string>(count),
-    context: new Array<string>(count),
-    traits: new Array<string>(count),
-    tokenized_paths: new Array<string>(count),
+    properties: new Array<Uint8Array>(count),
+    context: new Array<Uint8Array>(count),
+    traits: new Array<Uint8Array>(count),
+    tokenized_paths: new Array<Uint8Array>(count),
     raw_topic: new Array<string>(count),
     raw_partition: new Array<number>(count),
     raw_offset: new Array<bigint>(count),
     processed_at: new Array<bigint>(count),
   };
+  // The few distinct tokenised-path lists share one byte array each: the writer's dictionary hashes
+  // a byte array once per object.
+  const pathLists = new Map<string, Uint8Array>();
   let processedText = '';
   let processedAt = 0n;
   for (let i = 0; i < count; i++) {
@@ -79,46 +126,28 @@ export function encodeCleanParquet(events: readonly CleanEvent[]): Uint8Array {
     columns.clock_skew_ms[i] = BigInt(Math.round(processing.clockSkewMs));
     columns.event_schema[i] = processing.eventSchema;
     columns.schema_version[i] = event.schemaVersion;
-    columns.properties[i] = documents.properties;
-    columns.context[i] = documents.context;
-    columns.traits[i] = documents.traits;
-    columns.tokenized_paths[i] = JSON.stringify(processing.tokenizedPaths);
+    columns.properties[i] = Buffer.from(documents.properties);
+    columns.context[i] = Buffer.from(documents.context);
+    columns.traits[i] = Buffer.from(documents.traits);
+    const paths = JSON.stringify(processing.tokenizedPaths);
+    let pathBytes = pathLists.get(paths);
+    if (pathBytes === undefined) {
+      pathBytes = Buffer.from(paths);
+      pathLists.set(paths, pathBytes);
+    }
+    columns.tokenized_paths[i] = pathBytes;
     columns.raw_topic[i] = event.record.topic;
     columns.raw_partition[i] = event.record.partition;
     columns.raw_offset[i] = BigInt(event.record.offset);
     columns.processed_at[i] = processedAt;
   }
-  const column = (name: keyof typeof columns, type: ColumnSource['type'], layout: ColumnLayout = {}): ColumnSource => ({
-    name,
-    type,
-    data: columns[name] as ColumnSource['data'],
-    ...layout,
-  });
-  const columnData: ColumnSource[] = [
-    column('message_id', STRING, UNIQUE_IDENTIFIER),
-    column('tenant', STRING),
-    column('source', STRING),
-    column('channel', STRING),
-    column('type', STRING),
-    column('event', STRING),
-    column('customer_id', STRING, IDENTIFIER),
-    column('user_id', STRING, IDENTIFIER),
-    column('anonymous_id', STRING, IDENTIFIER),
-    column('event_time', 'TIMESTAMP'),
-    column('received_at', 'TIMESTAMP'),
-    column('clock_skew_ms', 'INT64'),
-    column('event_schema', STRING),
-    column('schema_version', 'INT32'),
-    column('properties', 'JSON', DOCUMENT),
-    column('context', 'JSON', DOCUMENT),
-    column('traits', 'JSON', DOCUMENT),
-    column('tokenized_paths', 'JSON', REPEATED_DOCUMENT),
-    column('raw_topic', STRING),
-    column('raw_partition', 'INT32'),
-    column('raw_offset', 'INT64', UNIQUE),
-    column('processed_at', 'TIMESTAMP'),
-  ];
+  const columnData: ColumnSource[] = COLUMNS.map((spec) => ({
+    name: spec.name,
+    data: columns[spec.name] as ColumnSource['data'],
+    ...('layout' in spec ? spec.layout : {}),
+  }));
   const buffer = parquetWriteBuffer({
+    schema: SCHEMA,
     columnData,
     kvMetadata: [
       { key: 'kuroshio.schema', value: 'events.clean' },
