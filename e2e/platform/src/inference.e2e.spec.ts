@@ -5,9 +5,9 @@ import { credentials, Metadata, type ServiceError } from '@grpc/grpc-js';
 import * as tf from '@tensorflow/tfjs';
 import { grpcJs } from '@kuroshio/contracts';
 import { stackEndpoints, uniqueName, waitFor } from '@kuroshio/testing';
-import { Kafka, logLevel } from 'kafkajs';
 import { Client } from 'minio';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { withKafka } from './ingest-topics.js';
 import { dropDatabase, warehouseRows } from './ingest-warehouse.js';
 import { LOGISTIC_VERSION_KEYS, storeLogisticVersion } from './logistic-model.js';
 import { startService, waitForHttp, type ServiceProcess } from './service-process.js';
@@ -37,7 +37,6 @@ const s3 = new Client({
   region: endpoints.s3.region,
   pathStyle: true,
 });
-const kafkaAdmin = () => new Kafka({ brokers: [...endpoints.kafka.brokers], logLevel: logLevel.NOTHING }).admin();
 const registryV1 = grpcJs.registry.v1;
 const inferenceV1 = grpcJs.inference.v1;
 const services: ServiceProcess[] = [];
@@ -75,16 +74,13 @@ function predict(requestId: string): Promise<grpcJs.inference.v1.PredictResponse
 
 beforeAll(async () => {
   await promisify(execFile)(process.execPath, ['libs/clickhouse/dist/cli/migrate.js'], { cwd: repoRoot, env: { ...process.env, CLICKHOUSE_DATABASE: database } });
-  const admin = kafkaAdmin();
-  await admin.connect();
-  await admin.createTopics({
-    topics: [
-      { topic: topics.aliases, numPartitions: 1, configEntries: [{ name: 'cleanup.policy', value: 'compact' }] },
-      { topic: topics.predictions, numPartitions: 2 },
-      { topic: topics.exposures, numPartitions: 1 },
-    ],
-  });
-  await admin.disconnect();
+  await withKafka((kafka) =>
+    kafka.ensureTopics([
+      { name: topics.aliases, partitions: 1, cleanupPolicy: 'compact' },
+      { name: topics.predictions, partitions: 2 },
+      { name: topics.exposures, partitions: 1 },
+    ]),
+  );
   await tf.setBackend('cpu');
 
   const registryProcess = startService('model-registry', { HTTP_PORT: String(registryPorts.http), GRPC_PORT: String(registryPorts.grpc), CLICKHOUSE_DATABASE: database, REGISTRY_ALIAS_CHANGES_TOPIC: topics.aliases });
@@ -121,10 +117,7 @@ afterAll(async () => {
   registry?.close();
   for (const service of services.reverse()) expect(await service.stop()).toBe(0);
   await dropDatabase(database).catch(() => undefined);
-  const admin = kafkaAdmin();
-  await admin.connect();
-  await admin.deleteTopics({ topics: Object.values(topics) }).catch(() => undefined);
-  await admin.disconnect();
+  await withKafka((kafka) => kafka.deleteTopics(Object.values(topics))).catch(() => undefined);
   for (const job of ['job-1', 'job-2']) {
     for (const key of LOGISTIC_VERSION_KEYS) await s3.removeObject(bucket, `${prefix}/${job}/${key}`).catch(() => undefined);
   }

@@ -1,5 +1,7 @@
-import { Kafka, logLevel, type Admin } from 'kafkajs';
+import { KafkaClient } from '@kuroshio/kafka';
+import { createLogger } from '@kuroshio/telemetry';
 import { stackEndpoints, uniqueName } from '@kuroshio/testing';
+import { Kafka, logLevel, type Admin } from 'kafkajs';
 
 /** Offsets per partition, as decimal strings (Kafka's int64). */
 export type PartitionOffsets = Map<number, string>;
@@ -11,13 +13,21 @@ export interface TopicRecord {
   value: string | null;
 }
 
-function kafka(): Kafka {
-  return new Kafka({ clientId: 'kuroshio-e2e', brokers: [...stackEndpoints().kafka.brokers], logLevel: logLevel.NOTHING });
+const clientId = 'kuroshio-e2e';
+
+/** A KafkaClient on the local stack for `use`, disconnected after. */
+export async function withKafka<T>(use: (kafka: KafkaClient) => Promise<T>): Promise<T> {
+  const kafka = new KafkaClient({ ...stackEndpoints().kafka, clientId, logger: createLogger({ service: clientId, level: 'silent' }) });
+  try {
+    return await use(kafka);
+  } finally {
+    await kafka.disconnect();
+  }
 }
 
-/** A connected kafkajs admin for `use`, disconnected after. */
+/** A connected kafkajs admin for `use`, disconnected after. Prefer withKafka; this serves what KafkaClient lacks (listing groups). */
 export async function withKafkaAdmin<T>(use: (admin: Admin) => Promise<T>): Promise<T> {
-  const admin = kafka().admin();
+  const admin = bareKafka().admin();
   await admin.connect();
   try {
     return await use(admin);
@@ -26,9 +36,13 @@ export async function withKafkaAdmin<T>(use: (admin: Admin) => Promise<T>): Prom
   }
 }
 
+function bareKafka(): Kafka {
+  return new Kafka({ clientId, brokers: [...stackEndpoints().kafka.brokers], logLevel: logLevel.NOTHING });
+}
+
 /** The next offset each partition will write: where a reader that wants only new records starts. */
 export function topicEnd(topic: string): Promise<PartitionOffsets> {
-  return withKafkaAdmin(async (admin) => new Map((await admin.fetchTopicOffsets(topic)).map((p) => [p.partition, p.offset])));
+  return withKafka(async (kafka) => new Map((await kafka.topicOffsets(topic)).map((p) => [p.partition, p.high])));
 }
 
 /**
@@ -36,11 +50,11 @@ export function topicEnd(topic: string): Promise<PartitionOffsets> {
  * `fromBeginning` starts there instead of replaying a shared topic's whole history.
  */
 export function positionGroup(groupId: string, topic: string, offsets: PartitionOffsets): Promise<void> {
-  return withKafkaAdmin((admin) => admin.setOffsets({ groupId, topic, partitions: [...offsets].map(([partition, offset]) => ({ partition, offset })) }));
+  return withKafka((kafka) => kafka.setGroupOffsets(groupId, topic, [...offsets].map(([partition, offset]) => ({ partition, offset }))));
 }
 
 export function deleteGroup(groupId: string): Promise<void> {
-  return withKafkaAdmin((admin) => admin.deleteGroups([groupId])).then(() => undefined);
+  return withKafka((kafka) => kafka.deleteGroups([groupId]));
 }
 
 /** Every record in [from, to) of each partition, read by a throw-away group. */
@@ -49,7 +63,8 @@ export async function readTopicRange(topic: string, from: PartitionOffsets, to: 
   if (pending.size === 0) return [];
   const groupId = uniqueName('e2e-reader');
   await positionGroup(groupId, topic, from);
-  const consumer = kafka().consumer({ groupId, maxWaitTimeInMs: 500 });
+  // A bare kafkajs consumer: it reads a fixed range and commits nothing; the wrapper's group consumer commits every batch.
+  const consumer = bareKafka().consumer({ groupId, maxWaitTimeInMs: 500 });
   const records: TopicRecord[] = [];
   let finish: () => void = () => undefined;
   const finished = new Promise<void>((resolve) => (finish = resolve));
@@ -75,7 +90,7 @@ export async function readTopicRange(topic: string, from: PartitionOffsets, to: 
     await Promise.race([finished, timedOut]).finally(() => clearTimeout(timer));
   } finally {
     await consumer.disconnect();
-    await withKafkaAdmin((admin) => admin.deleteGroups([groupId])).catch(() => undefined);
+    await deleteGroup(groupId).catch(() => undefined);
   }
   return records;
 }

@@ -5,9 +5,9 @@ import { promisify } from 'node:util';
 import { credentials, Metadata, status, type ServiceError } from '@grpc/grpc-js';
 import { grpcJs } from '@kuroshio/contracts';
 import { stackEndpoints, uniqueName, waitFor } from '@kuroshio/testing';
-import { Kafka, logLevel } from 'kafkajs';
 import { Client } from 'minio';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { withKafka } from './ingest-topics.js';
 import { dropDatabase } from './ingest-warehouse.js';
 import { startService, waitForHttp, type ServiceProcess } from './service-process.js';
 
@@ -48,10 +48,7 @@ function call<T>(invoke: (metadata: Metadata, callback: (error: ServiceError | n
 
 beforeAll(async () => {
   await run(process.execPath, ['libs/clickhouse/dist/cli/migrate.js'], { cwd: repoRoot, env: { ...process.env, CLICKHOUSE_DATABASE: database } });
-  const admin = new Kafka({ brokers: [...endpoints.kafka.brokers], logLevel: logLevel.NOTHING }).admin();
-  await admin.connect();
-  await admin.createTopics({ topics: [{ topic, numPartitions: 1, configEntries: [{ name: 'cleanup.policy', value: 'compact' }] }] });
-  await admin.disconnect();
+  await withKafka((kafka) => kafka.ensureTopics([{ name: topic, partitions: 1, cleanupPolicy: 'compact' }]));
   registry = startService('model-registry', {
     HTTP_PORT: String(HTTP_PORT),
     GRPC_PORT: String(GRPC_PORT),
@@ -70,10 +67,7 @@ afterAll(async () => {
   client?.close();
   if (registry) expect(await registry.stop()).toBe(0);
   await dropDatabase(database).catch(() => undefined);
-  const admin = new Kafka({ brokers: [...endpoints.kafka.brokers], logLevel: logLevel.NOTHING }).admin();
-  await admin.connect();
-  await admin.deleteTopics({ topics: [topic] }).catch(() => undefined);
-  await admin.disconnect();
+  await withKafka((kafka) => kafka.deleteTopics([topic])).catch(() => undefined);
   await s3.removeObject(bucket, `${prefix}/v1/model.json`).catch(() => undefined);
 });
 

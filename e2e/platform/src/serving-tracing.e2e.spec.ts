@@ -9,11 +9,10 @@ import { credentials, Metadata, type ServiceError } from '@grpc/grpc-js';
 import * as tf from '@tensorflow/tfjs';
 import { encodeTopicValue, grpcJs, TOPICS, type CleanEventValue } from '@kuroshio/contracts';
 import { stackEndpoints, uniqueName, waitFor } from '@kuroshio/testing';
-import { Kafka, logLevel } from 'kafkajs';
 import { Client } from 'minio';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { removeObjectPrefix } from './ingest-lake.js';
-import { withKafkaAdmin } from './ingest-topics.js';
+import { withKafka } from './ingest-topics.js';
 import { dropDatabase } from './ingest-warehouse.js';
 import { storeLogisticVersion } from './logistic-model.js';
 import { SPAN_KIND, startOtlpReceiver, type ExportedSpan, type OtlpReceiver } from './otlp-receiver.js';
@@ -89,9 +88,7 @@ async function startAndWait(name: ServiceName, env: Record<string, string>): Pro
 
 /** Two charges (12,000 + 8,000) in the last week, as the ETL would put them on the clean topic. */
 async function publishCharges(): Promise<void> {
-  const producer = new Kafka({ clientId: 'kuroshio-e2e-tracing', brokers: [...endpoints.kafka.brokers], logLevel: logLevel.NOTHING }).producer();
-  await producer.connect();
-  try {
+  await withKafka(async (kafka) => {
     const now = Date.now();
     const messages = [12_000, 8_000].map((amount, i) => {
       const value: CleanEventValue = {
@@ -111,10 +108,10 @@ async function publishCharges(): Promise<void> {
       };
       return { key: ENTITY, value: encodeTopicValue(TOPICS.eventsClean, value) };
     });
-    await producer.send({ topic: topics.online, acks: -1, messages });
-  } finally {
-    await producer.disconnect();
-  }
+    const producer = kafka.producer();
+    await producer.connect();
+    await producer.send(topics.online, messages);
+  });
 }
 
 beforeAll(async () => {
@@ -123,16 +120,13 @@ beforeAll(async () => {
   await mkdir(join(directory, 'views'));
   await writeFile(join(directory, 'views', 'views.yaml'), FEATURE_VIEWS_YAML);
   await promisify(execFile)(process.execPath, ['libs/clickhouse/dist/cli/migrate.js'], { cwd: repoRoot, env: { ...process.env, CLICKHOUSE_DATABASE: database } });
-  await withKafkaAdmin((admin) =>
-    admin.createTopics({
-      waitForLeaders: true,
-      topics: [
-        { topic: topics.online, numPartitions: 1 },
-        { topic: topics.aliases, numPartitions: 1, configEntries: [{ name: 'cleanup.policy', value: 'compact' }] },
-        { topic: topics.predictions, numPartitions: 1 },
-        { topic: topics.exposures, numPartitions: 1 },
-      ],
-    }),
+  await withKafka((kafka) =>
+    kafka.ensureTopics([
+      { name: topics.online, partitions: 1 },
+      { name: topics.aliases, partitions: 1, cleanupPolicy: 'compact' },
+      { name: topics.predictions, partitions: 1 },
+      { name: topics.exposures, partitions: 1 },
+    ]),
   );
   await tf.setBackend('cpu');
 
@@ -183,9 +177,9 @@ afterAll(async () => {
   for (const client of [inference, features, registry]) client?.close();
   const codes = await Promise.all(services.map((service) => service.stop()));
   receiver?.close();
-  await withKafkaAdmin(async (admin) => {
-    await admin.deleteTopics({ topics: Object.values(topics) }).catch(() => undefined);
-    await admin.deleteGroups([groups.online]).catch(() => undefined);
+  await withKafka(async (kafka) => {
+    await kafka.deleteTopics(Object.values(topics)).catch(() => undefined);
+    await kafka.deleteGroups([groups.online]).catch(() => undefined);
   }).catch(() => undefined);
   await dropDatabase(database).catch(() => undefined);
   await removeObjectPrefix(endpoints.s3.buckets.models, `${modelRoot}/`).catch(() => undefined);
