@@ -5,6 +5,7 @@
 //   node scripts/lib/stack-probe.mjs kafka          metadata request: lists brokers and the controller
 //   node scripts/lib/stack-probe.mjs s3             ListBuckets signed with S3_ACCESS_KEY/S3_SECRET_KEY
 //   node scripts/lib/stack-probe.mjs s3-buckets     creates S3_LAKE_BUCKET and S3_MODELS_BUCKET if missing
+// Bare kafkajs, not @kuroshio/kafka: this runs at `scripts/stack up`, before any library is built.
 import { Kafka, logLevel } from 'kafkajs';
 import * as Minio from 'minio';
 
