@@ -14,7 +14,6 @@ import { randomBytes } from 'node:crypto';
 import { existsSync } from 'node:fs';
 import { cpus, loadavg } from 'node:os';
 import { join } from 'node:path';
-import { Kafka, logLevel } from 'kafkajs';
 import { clickhouse } from './etl/clickhouse-http.mjs';
 import { cpuInterval, stackPids } from './etl/cpu-accounting.mjs';
 import { startEtlProcesses } from './etl/etl-processes.mjs';
@@ -46,20 +45,15 @@ export default async function run(ctx) {
   const bucket = env.S3_LAKE_BUCKET;
   const ch = clickhouse(env);
   const store = new ObjectStore({ endpoint: env.S3_ENDPOINT, region: env.S3_REGION, accessKey: env.S3_ACCESS_KEY, secretKey: new Secret(env.S3_SECRET_KEY) });
-  const admin = new Kafka({ brokers: env.KAFKA_BROKERS.split(','), clientId: 'etl-bench', logLevel: logLevel.NOTHING }).admin();
-  await admin.connect();
   const kafka = new KafkaClient({ brokers: env.KAFKA_BROKERS.split(','), clientId: 'etl-bench', logger });
   let etl;
   try {
-    const retention = [{ name: 'retention.ms', value: '900000' }];
-    await admin.createTopics({
-      waitForLeaders: true,
-      topics: [
-        { topic: topics.raw, numPartitions: PARTITIONS, replicationFactor: 1, configEntries: retention },
-        { topic: topics.clean, numPartitions: 6, replicationFactor: 1, configEntries: retention },
-        { topic: topics.dlq, numPartitions: 1, replicationFactor: 1, configEntries: retention },
-      ],
-    });
+    const benchTopic = { replicationFactor: 1, retentionMs: 900_000 };
+    await kafka.ensureTopics([
+      { name: topics.raw, partitions: PARTITIONS, ...benchTopic },
+      { name: topics.clean, partitions: 6, ...benchTopic },
+      { name: topics.dlq, partitions: 1, ...benchTopic },
+    ]);
 
     log(`producing ${EVENTS} events to ${topics.raw}`);
     const produced = await prefill(kafka, topics.raw);
@@ -69,13 +63,7 @@ export default async function run(ctx) {
     await ctx.exec(process.execPath, ['libs/clickhouse/dist/cli/migrate.js'], { env: { ...env, CLICKHOUSE_DATABASE: database }, timeoutMs: 60_000 });
 
     log('reference: ClickHouse Kafka engine');
-    const java = process.env.JAVA_HOME ? join(process.env.JAVA_HOME, 'bin', 'java') : 'java';
-    const resetOffsets = (group) =>
-      ctx.exec(java, [
-        '-Xmx256m', `-Dlog4j2.configurationFile=${join(ctx.root, 'infra/kafka/tools-log4j2.xml')}`, '-cp', join(ctx.stackDir, 'kafka/libs/*'),
-        'org.apache.kafka.tools.consumer.group.ConsumerGroupCommand', '--bootstrap-server', env.KAFKA_BROKERS,
-        '--reset-offsets', '--to-earliest', '--group', group, '--topic', topics.raw, '--execute',
-      ]);
+    const resetOffsets = (group) => kafka.resetGroupOffsets(group, topics.raw, { earliest: true });
     const reference = await kafkaEngineReference({ env, database, topic: topics.raw, group: `bench-ch-${id}`, expected: EVENTS, resetOffsets, log });
     const referenceRate = EVENTS / reference.sinceCreateSeconds;
     log(`reference: ${Math.round(referenceRate)} rows/s end to end (${reference.sinceCreateSeconds.toFixed(1)} s)`);
@@ -104,9 +92,9 @@ export default async function run(ctx) {
     const servers = stackPids(ctx.stackDir);
     const cpu = cpuInterval({ etl: etl.pids, kafka: [servers.kafka], clickhouse: [servers.clickhouse], s3: [servers.s3], bench_runner: [process.pid] });
     const lag = async () => {
-      const [committed] = await admin.fetchOffsets({ groupId: group, topics: [topics.raw] });
-      const ends = new Map((await admin.fetchTopicOffsets(topics.raw)).map((p) => [p.partition, BigInt(p.high)]));
-      return committed.partitions.reduce((sum, p) => sum + (ends.get(p.partition) - (p.offset === '-1' ? 0n : BigInt(p.offset))), 0n);
+      const committed = await kafka.groupOffsets(group, topics.raw);
+      const ends = new Map((await kafka.topicOffsets(topics.raw)).map((p) => [p.partition, BigInt(p.high)]));
+      return committed.reduce((sum, p) => sum + (ends.get(p.partition) - (p.offset === '-1' ? 0n : BigInt(p.offset))), 0n);
     };
     const progress = await pollUntil({
       read: async () => {
@@ -185,9 +173,8 @@ export default async function run(ctx) {
     ];
   } finally {
     await etl?.stop();
-    await kafka.disconnect?.().catch(() => undefined);
-    await admin.deleteTopics({ topics: Object.values(topics) }).catch(() => undefined);
-    await admin.disconnect();
+    await kafka.deleteTopics(Object.values(topics)).catch(() => undefined);
+    await kafka.disconnect().catch(() => undefined);
     await ch.run(`DROP DATABASE IF EXISTS ${database}`).catch(() => undefined);
     await removePrefix(store, bucket, lakePrefix).catch(() => undefined);
   }
