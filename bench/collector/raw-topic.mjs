@@ -2,40 +2,35 @@
 // count) with a short retention, so benchmark traffic never reaches consumers of the real
 // events.raw (the ETL, tests reading it from the beginning). Its high watermark, summed over the
 // partitions, is how many records it holds, to compare with what the collector acknowledged.
-import kafkajs from 'kafkajs';
-
 const RAW_TOPIC = 'kuroshio.events.raw.v1';
 export const BENCH_RAW_TOPIC = 'kuroshio.bench.collector-raw.v1';
 
-async function withAdmin(brokers, work) {
-  const kafka = new kafkajs.Kafka({ clientId: 'kuroshio-collector-bench', brokers: brokers.split(','), logLevel: kafkajs.logLevel.NOTHING });
-  const admin = kafka.admin();
-  await admin.connect();
+async function withKafka(brokers, work) {
+  // Imported when used, not when this module loads: the benchmark builds the libraries first.
+  const dist = (lib) => import(new URL(`../../libs/${lib}/dist/index.js`, import.meta.url).href);
+  const [{ KafkaClient }, { createLogger }] = await Promise.all([dist('kafka'), dist('telemetry')]);
+  const logger = createLogger({ service: 'collector-bench', level: 'warn' });
+  const kafka = new KafkaClient({ brokers: brokers.split(','), clientId: 'kuroshio-collector-bench', logger });
   try {
-    return await work(admin);
+    return await work(kafka);
   } finally {
-    await admin.disconnect();
+    await kafka.disconnect();
   }
 }
 
 export function ensureBenchRawTopic(brokers) {
-  return withAdmin(brokers, async (admin) => {
-    const { topics } = await admin.fetchTopicMetadata({ topics: [RAW_TOPIC] });
-    const partitions = topics[0].partitions.length;
-    await admin.createTopics({
-      waitForLeaders: true,
-      topics: [{ topic: BENCH_RAW_TOPIC, numPartitions: partitions, replicationFactor: 1, configEntries: [{ name: 'retention.ms', value: '900000' }] }],
-    });
-    const created = await admin.fetchTopicMetadata({ topics: [BENCH_RAW_TOPIC] });
-    const actual = created.topics[0].partitions.length;
-    if (actual !== partitions) throw new Error(`${BENCH_RAW_TOPIC} has ${actual} partitions, ${RAW_TOPIC} ${partitions}; delete it and rerun`);
+  return withKafka(brokers, async (kafka) => {
+    const partitions = (await kafka.topicOffsets(RAW_TOPIC)).length;
+    const [report] = await kafka.ensureTopics([{ name: BENCH_RAW_TOPIC, partitions, replicationFactor: 1, retentionMs: 900_000 }]);
+    const drift = report.drift.find((entry) => entry.setting === 'partitions');
+    if (drift) throw new Error(`${BENCH_RAW_TOPIC} has ${drift.actual} partitions, ${RAW_TOPIC} ${partitions}; delete it and rerun`);
     return partitions;
   });
 }
 
 export function highWatermark(brokers, topic) {
-  return withAdmin(brokers, async (admin) => {
-    const offsets = await admin.fetchTopicOffsets(topic);
+  return withKafka(brokers, async (kafka) => {
+    const offsets = await kafka.topicOffsets(topic);
     return offsets.reduce((sum, partition) => sum + Number(partition.high), 0);
   });
 }
