@@ -25,12 +25,13 @@ function applyAdded(state: Counter, change: Added): void {
 const alice = { actor: 'alice', reason: 'test' };
 let ids = 0;
 
-function counter(log: InMemoryChangeLog<Added>, clock: () => number = () => 1_000, readPageSize = 2) {
+function counter(log: InMemoryChangeLog<Added>, clock: () => number = () => 1_000, readPageSize = 2, onApplied?: (change: Added) => void) {
   return new LoggedState<Counter, Added>({
     subject: 'the counter',
     log,
     state: { total: 0, lastSeq: 0, lastTimeMs: 0 },
     apply: applyAdded,
+    ...(onApplied === undefined ? {} : { onApplied }),
     newEventId: () => `e${(ids += 1)}`,
     clock,
     readPageSize,
@@ -129,5 +130,26 @@ describe('LoggedState', () => {
     const reader = counter(log, undefined, 5);
     expect(await reader.rebuild()).toBe(2);
     expect(reader.readable().total).toBe(7);
+  });
+
+  it('tells onApplied of every change applied after the replay, its own and one that landed despite a failed write, once each', async () => {
+    const log = new InMemoryChangeLog<Added>();
+    const earlier = counter(log);
+    await earlier.rebuild();
+    await earlier.mutate(alice, add(1), () => undefined);
+
+    const applied: number[] = [];
+    const state = counter(log, undefined, 2, (change) => applied.push(change.amount));
+    await state.rebuild();
+    expect(applied).toEqual([]);
+    await state.mutate(alice, add(2), () => undefined);
+    log.failNext('landed');
+    await refusal(() => state.mutate(alice, add(10), () => undefined));
+    log.failNext('lost');
+    await refusal(() => state.mutate(alice, add(100), () => undefined));
+    await state.mutate(alice, add(3), () => undefined);
+    await state.mutate(alice, add(0), () => undefined);
+    expect(applied).toEqual([2, 10, 3]);
+    expect(state.readable().total).toBe(16);
   });
 });

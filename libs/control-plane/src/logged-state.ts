@@ -20,6 +20,13 @@ export interface LoggedStateOptions<S extends LogPosition, C extends ChangeStamp
   readonly state: S;
   /** Applies one change to the state (the same function replays the log). */
   readonly apply: (state: S, change: C) => void;
+  /**
+   * Called in the queue right after each change is applied once the log has been replayed: the
+   * change a mutation logged, and a change read back after a write of unknown outcome (one that
+   * landed although the write failed). Each change once per process, in log order — the place for
+   * side effects every change needs, such as publishing it. The replay itself goes to `rebuild`.
+   */
+  readonly onApplied?: (change: C, state: S) => void;
   readonly newEventId: () => string;
   readonly clock?: () => number;
   /** Log entries read per query while catching up. */
@@ -122,6 +129,7 @@ export class LoggedState<S extends LogPosition, C extends ChangeStamp> {
   #apply(change: C): void {
     this.#options.apply(this.#state, change);
     this.#lastEventId = change.eventId;
+    if (this.#rebuilt) this.#options.onApplied?.(change, this.#state);
   }
 
   async #catchUp(): Promise<void> {

@@ -194,6 +194,19 @@ describe('ModelRegistry', () => {
     expect(log.entries.map((change) => change.seq)).toEqual([1, 2, 3]);
   });
 
+  it('publishes an alias move that landed in the log despite a failed write, once, when the next change reads it back', async () => {
+    const { registry, log, aliasChanges } = await withModel();
+    for (const id of ['a', 'b']) await registry.registerVersion(alice, { modelName: 'bad-debt', requestId: id, version: versionInput({ description: id }) });
+    await registry.setAlias(bob, { modelName: 'bad-debt', alias: 'champion', version: 1, expectedVersion: 0 });
+    log.failNext('landed');
+    expect(await coded(registry.setAlias(bob, { modelName: 'bad-debt', alias: 'champion', version: 2, expectedVersion: 1 }))).toMatchObject({ code: 'UNAVAILABLE' });
+    await registry.createModel(alice, { name: 'churn', description: '', owner: '', labels: {} });
+    // A retry without an expectation finds the move done: nothing logged, nothing published again.
+    await registry.setAlias(bob, { modelName: 'bad-debt', alias: 'champion', version: 2, expectedVersion: undefined });
+    expect(registry.getVersion('bad-debt', { alias: 'champion' }).version.version).toBe(2);
+    expect(aliasChanges.published.map((change) => `${change.alias}->${change.action === 'alias_set' ? change.version : 'none'}`)).toEqual(['champion->1', 'champion->2']);
+  });
+
   it('after a log write that was lost, changes nothing and reuses the seq', async () => {
     const { registry, log } = await withModel();
     log.failNext('lost');

@@ -35,12 +35,14 @@ const LABEL_KEY = /^[a-z][a-z0-9_.-]{0,62}$/;
 
 /**
  * The registry: state in memory, derived from the change log. Every change goes through one queue:
- * decide against the current state, append to the log (durable), apply to memory, then answer and
- * publish alias changes. Reads are served from memory.
+ * decide against the current state, append to the log (durable), apply to memory and publish alias
+ * changes, then answer. Reads are served from memory.
  */
 export class ModelRegistry {
   readonly #deps: ModelRegistryDeps;
   readonly #log: LoggedState<RegistryState, Change>;
+  /** Publication of each alias change applied, for the mutation that made it to wait on. */
+  readonly #deliveries = new WeakMap<Change, Promise<boolean>>();
 
   constructor(deps: ModelRegistryDeps) {
     this.#deps = deps;
@@ -49,6 +51,11 @@ export class ModelRegistry {
       log: deps.log,
       state: emptyState(),
       apply: applyChange,
+      // Every alias change applied is published, also one read back after a write that failed but
+      // landed (no mutation answers for it): otherwise inference would keep serving the old version.
+      onApplied: (change) => {
+        if (isAliasChange(change)) this.#deliveries.set(change, deps.aliasChanges.enqueue(change));
+      },
       newEventId: deps.newEventId,
       ...(deps.clock === undefined ? {} : { clock: deps.clock }),
       ...(deps.readPageSize === undefined ? {} : { readPageSize: deps.readPageSize }),
@@ -205,7 +212,7 @@ export class ModelRegistry {
   async #mutate<T>(caller: Caller, decide: (state: RegistryState, meta: DecisionMeta) => Decision, answer: (state: RegistryState, change: Change | null) => T): Promise<T> {
     const { result, delivery } = await this.#log.mutate(caller, decide, (state, change) => ({
       result: answer(state, change),
-      delivery: change !== null && isAliasChange(change) ? this.#deps.aliasChanges.enqueue(change) : undefined,
+      delivery: change === null ? undefined : this.#deliveries.get(change),
     }));
     // Waiting for Kafka outside the queue: the order is fixed once enqueued, and the change is
     // durable in the log either way (an undelivered change is retried in the background).
