@@ -43,8 +43,14 @@ describe('checkVersionInput', () => {
     ['a metric name with quotes', { ...base, metrics: { "x'); DROP": 1 } }, 'invalid_metric_name'],
     ['a non-hex dataset hash', { ...base, lineage: { ...base.lineage, datasetManifestHash: 'not-a-hash' } }, 'invalid_lineage'],
     ['params that are an array', { ...base, params: [1, 2] }, 'invalid_params'],
+    ['a model without model.json', withFile({ path: 'weights.bin' }), 'model_json_missing'],
+    ['a quantised model without model.json', { ...base, artifacts: [...withFile({}).artifacts, { ...withFile({ path: 'weights.bin' }).artifacts[0]!, kind: 'model_quantized_uint8' as const }] }, 'model_json_missing'],
   ])('refuses %s with INVALID_ARGUMENT', (_name, input, reason) => {
     expect(refusal(() => checkVersionInput(input, [MODELS_BUCKET]))).toMatchObject({ code: 'INVALID_ARGUMENT', reason });
+  });
+
+  it('names model.json when a model artifact does not list it', () => {
+    expect(refusal(() => checkVersionInput(withFile({ path: 'weights.bin' }), [MODELS_BUCKET])).message).toContain('does not list model.json');
   });
 
   it('names the file in a refusal', () => {

@@ -1,4 +1,5 @@
 import { checkRelativePath, parseArtifactUri } from './artifact-location.js';
+import { isModelKind, MODEL_JSON } from './model-files.js';
 import type { Artifact, ArtifactFile, ArtifactKind, JsonObject, JsonValue, Lineage, VersionDetails } from './registry-change.js';
 import { invalidArgument } from './registry-errors.js';
 import { checkText, TEXT_LIMITS } from './registry-text.js';
@@ -67,6 +68,9 @@ function checkArtifact(artifact: ArtifactInput, field: string, allowedBuckets: r
     if (!Number.isSafeInteger(file.sizeBytes) || file.sizeBytes < 0) throw invalidArgument(`${at}.size_bytes (file ${path}) is not a byte count`, 'invalid_size', { field: `${at}.size_bytes` });
     return { path, sha256: file.sha256, sizeBytes: file.sizeBytes };
   });
+  if (isModelKind(artifact.kind) && !seen.has(MODEL_JSON)) {
+    throw invalidArgument(`${field} is a model but does not list ${MODEL_JSON}, the file inference loads first; list it and every weight file it names`, 'model_json_missing', { field });
+  }
   return { kind: artifact.kind, uri: artifact.uri, files, metrics: checkMetrics(artifact.metrics, `${field}.metrics`) };
 }
 
