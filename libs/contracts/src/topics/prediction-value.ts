@@ -6,7 +6,14 @@ export const SERVED_ARTIFACTS = ['full', 'quantized-uint8', 'quantized-float16']
 
 /** serving.predictions: one record per prediction served, landed in ClickHouse. */
 export const predictionValueSchema = z.object({
+  /** The caller's request id (`<request>#<i>` for a PredictBatch item); callers may reuse one. */
   requestId: z.string().min(1).max(128),
+  /**
+   * The server's id of this one prediction, unique per served row: a redelivery of the record
+   * repeats it, another prediction never does (the `predictions` dedup key, migration 0014).
+   * Absent only in records written before it existed.
+   */
+  predictionId: z.string().min(1).max(128).optional(),
   /** The entity scored; null when the caller gave explicit features only. */
   entityId: z.string().min(1).max(256).nullable(),
   modelName: z.string().regex(MODEL_NAME_PATTERN),

@@ -8,6 +8,8 @@ import { TopicWarehouseSink } from '@kuroshio/warehouse-sink';
 export function predictionRow(value: PredictionValue): Record<string, unknown> {
   return {
     request_id: value.requestId,
+    // Records from before the prediction id existed keep the old dedup key (model, second, request id).
+    prediction_id: value.predictionId ?? '',
     entity_id: value.entityId ?? '',
     model_name: value.modelName,
     model_version: value.modelVersion,

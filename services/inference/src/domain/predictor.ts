@@ -204,7 +204,8 @@ export class Predictor {
     latencyMs: number,
   ): LogRecord[] {
     const servedAt = new Date().toISOString();
-    const values = new PredictionValueEncoder(requestId, input.batch, latencyMs, servedAt);
+    // The caller's request id may repeat (across entities, models, calls); the log's dedup key must not.
+    const values = new PredictionValueEncoder(requestId, input.batch, latencyMs, servedAt, randomUUID());
     const shared = new SharedFields();
     const records: LogRecord[] = [];
     for (let i = 0; i < outputs.length; i++) {
