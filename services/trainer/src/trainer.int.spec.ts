@@ -257,6 +257,16 @@ describe('trainer job lifecycle over gRPC', () => {
     await expect(submit(spec({ modelName: 'Not A Name' }))).rejects.toMatchObject({ code: status.INVALID_ARGUMENT });
   });
 
+  it('fails a job whose manifest contentHash does not match its fields, naming the mismatch', async () => {
+    const set = syntheticTrainingSet({ exportId: uniqueName('trainer-tampered-it'), rows: 300, features: 2, seed: 9 });
+    // Claims more rows than the Parquet holds, keeping the hash of the honest manifest.
+    const manifestUri = await putTrainingSet(store, s3.buckets.lake, { ...set, manifest: { ...set.manifest, rowCount: 301 } });
+    const queued = await submit(spec({ modelName: 'tampered-set-it', trainingSet: manifestUri }));
+    const done = await finished(queued.jobId);
+    expect(done.state).toBe(T.JobState.JOB_STATE_FAILED);
+    expect(done.errorMessage).toContain(`has contentHash ${set.manifest.contentHash}, but its fields hash to`);
+  });
+
   it('fails a job whose training set does not exist, with the reason', async () => {
     const queued = await submit(spec({ modelName: 'missing-set-it', trainingSet: uniqueName('no-such-export') }));
     const done = await finished(queued.jobId);

@@ -2,6 +2,7 @@ import { createHash } from 'node:crypto';
 import type { ObjectStore } from '@kuroshio/object-store';
 import { parquetWriteBuffer, type ColumnSource } from 'hyparquet-writer';
 import { seededRandom } from '../dataset/seeded-random.js';
+import { manifestContentHash } from '../training-set/manifest-content-hash.js';
 import type { TrainingSetManifest } from '../training-set/training-set-manifest.js';
 
 export interface SyntheticOptions {
@@ -77,8 +78,7 @@ export function syntheticTrainingSet(options: SyntheticOptions): SyntheticTraini
     dataObject: `training-sets/${options.exportId}/data.parquet`,
     dataSha256,
   };
-  const contentHash = createHash('sha256').update(JSON.stringify(described)).digest('hex');
-  return { manifest: { ...described, createdAt: new Date().toISOString(), contentHash }, data, coefficients };
+  return { manifest: { ...described, createdAt: new Date().toISOString(), contentHash: manifestContentHash(described) }, data, coefficients };
 }
 
 /** Stores the set where the feature store would: `training-sets/<exportId>/` in the lake bucket. */

@@ -1,5 +1,7 @@
 import { createHash } from 'node:crypto';
 import type { ObjectStore } from '@kuroshio/object-store';
+import { parquetMetadata } from 'hyparquet';
+import { manifestContentHash } from './manifest-content-hash.js';
 import { parseS3Uri, s3Uri, type S3Location } from './s3-uri.js';
 import { trainingSetManifestSchema, type TrainingSetManifest } from './training-set-manifest.js';
 
@@ -10,7 +12,7 @@ export interface LoadedTrainingSet {
   readonly manifest: TrainingSetManifest;
   readonly manifestUri: string;
   readonly dataUri: string;
-  /** data.parquet, checked against the manifest's dataSha256. */
+  /** data.parquet, checked against the manifest's dataSha256 and rowCount. */
   readonly data: Uint8Array;
 }
 
@@ -23,18 +25,34 @@ export function trainingSetReference(value: string): TrainingSetReference {
   return { exportId: value };
 }
 
-/** Reads an export's manifest and data from the lake and checks the data against the manifest. */
-export async function loadTrainingSet(store: ObjectStore, lakeBucket: string, reference: TrainingSetReference): Promise<LoadedTrainingSet> {
+/**
+ * Reads an export's manifest and data from the lake and checks both: the manifest's contentHash
+ * against its fields (that hash becomes the version's dataset_manifest_hash, so it must describe this
+ * manifest), the data's SHA-256 against dataSha256 and its Parquet row count against rowCount.
+ */
+export async function loadTrainingSet(store: Pick<ObjectStore, 'get'>, lakeBucket: string, reference: TrainingSetReference): Promise<LoadedTrainingSet> {
   const manifestAt: S3Location =
     'exportId' in reference ? { bucket: lakeBucket, key: `training-sets/${reference.exportId}/manifest.json` } : parseS3Uri(reference.manifestUri);
-  const manifestBytes = await store.get(manifestAt.bucket, manifestAt.key);
-  const parsed = trainingSetManifestSchema.safeParse(JSON.parse(manifestBytes.toString('utf8')));
-  if (!parsed.success) throw new Error(`training-set manifest ${s3Uri(manifestAt.bucket, manifestAt.key)} is invalid: ${parsed.error.message}`);
+  const manifestUri = s3Uri(manifestAt.bucket, manifestAt.key);
+  const stored: unknown = JSON.parse((await store.get(manifestAt.bucket, manifestAt.key)).toString('utf8'));
+  const parsed = trainingSetManifestSchema.safeParse(stored);
+  if (!parsed.success) throw new Error(`training-set manifest ${manifestUri} is invalid: ${parsed.error.message}`);
   const manifest = parsed.data;
+  const contentHash = manifestContentHash(stored as Record<string, unknown>);
+  if (contentHash !== manifest.contentHash) {
+    throw new Error(`training-set manifest ${manifestUri} has contentHash ${manifest.contentHash}, but its fields hash to ${contentHash} (RFC 8785 canonical JSON, ADR 0014)`);
+  }
   const data = await store.get(manifestAt.bucket, manifest.dataObject);
   const sha256 = createHash('sha256').update(data).digest('hex');
   if (sha256 !== manifest.dataSha256) {
     throw new Error(`training-set data ${manifest.dataObject} has sha256 ${sha256}, the manifest says ${manifest.dataSha256}`);
   }
-  return { manifest, manifestUri: s3Uri(manifestAt.bucket, manifestAt.key), dataUri: s3Uri(manifestAt.bucket, manifest.dataObject), data };
+  const rows = parquetRowCount(data);
+  if (rows !== manifest.rowCount) throw new Error(`training-set data ${manifest.dataObject} has ${rows} rows, the manifest says rowCount ${manifest.rowCount}`);
+  return { manifest, manifestUri, dataUri: s3Uri(manifestAt.bucket, manifest.dataObject), data };
+}
+
+function parquetRowCount(data: Uint8Array): number {
+  const file = data.buffer.slice(data.byteOffset, data.byteOffset + data.byteLength) as ArrayBuffer;
+  return Number(parquetMetadata(file).num_rows);
 }
