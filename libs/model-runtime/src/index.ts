@@ -25,5 +25,5 @@ export {
   type FeatureSpecColumn,
   type ModelFamily,
 } from './features/feature-spec.js';
-export { modelInputNumber } from './features/model-input-value.js';
+export { fitsFloat32, modelInputNumber } from './features/model-input-value.js';
 export { featureVectorHash, modelInputBlock, type RawModelRow } from './features/feature-vector.js';

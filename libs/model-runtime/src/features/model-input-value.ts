@@ -12,3 +12,12 @@ export function modelInputNumber(value: unknown): number {
   const number = Number(value);
   return Number.isFinite(number) ? number : Number.NaN;
 }
+
+/**
+ * Whether a number survives as a model input: inputs are float32 (modelInputBlock's Float32Array),
+ * where anything Math.fround rounds past ±3.4028235e38 becomes ±Infinity and makes the score NaN or
+ * infinite. A finite float64 can still fail this.
+ */
+export function fitsFloat32(value: number): boolean {
+  return Number.isFinite(Math.fround(value));
+}

@@ -1,4 +1,4 @@
-import { featureKey, modelInputNumber, type FeatureSpec, type FeatureSpecColumn, type RawModelRow } from '@kuroshio/model-runtime';
+import { featureKey, fitsFloat32, modelInputNumber, type FeatureSpec, type FeatureSpecColumn, type RawModelRow } from '@kuroshio/model-runtime';
 import { invalidArgument } from './inference-errors.js';
 
 /** A feature value as it arrives (explicit ScalarValue or the online store): null means no value. */
@@ -60,8 +60,8 @@ export interface PreparedRow {
 
 /**
  * Explicit features, checked against the spec: every name known, every spec feature given (a value
- * with no member set means "missing" and is imputed), numbers finite, and each value of its column's
- * kind. Every problem of the instance is listed in one INVALID_ARGUMENT.
+ * with no member set means "missing" and is imputed), numbers finite in float32 (the model's input
+ * type), and each value of its column's kind. Every problem of the instance is listed in one INVALID_ARGUMENT.
  */
 export function explicitRow(spec: FeatureSpec, features: Readonly<Record<string, ScalarValueLike | null | undefined>>, where = 'instance'): PreparedRow {
   const { columns, names, known } = specLayout(spec);
@@ -76,7 +76,10 @@ export function explicitRow(spec: FeatureSpec, features: Readonly<Record<string,
     const value = scalarValue(given);
     values[c] = value;
     if (value === null) continue;
-    if (typeof value === 'number' && !Number.isFinite(value)) (problems ??= []).push(`${name} is ${value}: NaN and infinities are not feature values`);
+    if (typeof value === 'number' && !fitsFloat32(value)) {
+      const why = Number.isFinite(value) ? 'beyond the float32 range (±3.4028235e38) of the model inputs' : 'NaN and infinities are not feature values';
+      (problems ??= []).push(`${name} is ${value}: ${why}`);
+    }
     const isText = spec.text !== null && columns[c] === spec.text;
     if (isText && typeof value !== 'string') (problems ??= []).push(`${name} is text, got a ${typeof value}`);
     if (!isText && typeof value === 'string') (problems ??= []).push(`${name} is numeric (${(columns[c] as FeatureSpecColumn).valueType}), got a string`);

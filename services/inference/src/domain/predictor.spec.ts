@@ -96,6 +96,8 @@ describe('Predictor', () => {
     ['NaN', { 'billing:amount_sum_30d': { doubleValue: Number.NaN }, 'billing:late_count_90d': { int64Value: 1 } }, /NaN and infinities/],
     ['Infinity', { 'billing:amount_sum_30d': { doubleValue: Number.POSITIVE_INFINITY }, 'billing:late_count_90d': { int64Value: 1 } }, /NaN and infinities/],
     ['a string for a number', { 'billing:amount_sum_30d': { stringValue: '12' }, 'billing:late_count_90d': { int64Value: 1 } }, /numeric .* got a string/],
+    ['a number float32 cannot hold', { 'billing:amount_sum_30d': { doubleValue: 3.5e38 }, 'billing:late_count_90d': { int64Value: 1 } }, /billing:amount_sum_30d is 3\.5e\+38: beyond the float32 range/],
+    ['a negative number float32 cannot hold', { 'billing:amount_sum_30d': { doubleValue: 1 }, 'billing:late_count_90d': { doubleValue: -1e300 } }, /billing:late_count_90d is -1e\+300: beyond the float32 range/],
   ])('refuses %s with INVALID_ARGUMENT and keeps serving', async (_name, features, message) => {
     const { predictor, request } = setup();
     await expect(predictor.predict(request({ instances: [{ entityId: '', features }] }))).rejects.toMatchObject({ code: 'INVALID_ARGUMENT', message: expect.stringMatching(message) });
@@ -113,6 +115,28 @@ describe('Predictor', () => {
   ] as const)('answers %s with %s', async (_name, over, code, message) => {
     const { predictor, request } = setup();
     await expect(predictor.predict(request(over as Partial<PredictionInput>))).rejects.toMatchObject({ code, message: expect.stringMatching(message) });
+  });
+
+  it('takes the largest float32 as a feature value', async () => {
+    const { predictor, request } = setup();
+    const { predictions } = await predictor.predict(request({ instances: [{ entityId: '', features: { 'billing:amount_sum_30d': { doubleValue: 3.4028234663852886e38 }, 'billing:late_count_90d': { int64Value: 1 } } }] }));
+    expect(Number.isFinite(predictions[0]?.scores[0])).toBe(true);
+  });
+
+  it('never answers a non-finite score: INTERNAL naming the instances, nothing logged, and it keeps serving', async () => {
+    const { predictor, request, models, sender, log } = setup();
+    await predictor.predict(request());
+    await until(() => sender.sent.length === 1);
+    const model = models.loaded[0]!;
+    const score = model.score.bind(model);
+    model.score = async (inputs, rows) => (await score(inputs, rows)).map((value, row) => (row === 1 ? Number.NaN : value));
+    const batch = request({ batch: true, instances: ['cust-1', 'cust-2', 'cust-3'].map((entityId) => ({ entityId, features: {} })) });
+    await expect(predictor.predict(batch)).rejects.toMatchObject({ code: 'INTERNAL', reason: 'non_finite_score', message: expect.stringMatching(/bad-debt v1 gave a non-finite score \(NaN\) for instances\[1\]/) });
+    expect(log.depth).toBe(0);
+    model.score = score;
+    await expect(predictor.predict(batch)).resolves.toBeDefined();
+    await until(() => sender.sent.length === 4);
+    expect(sender.sent).toHaveLength(4);
   });
 
   it('answers DEADLINE_EXCEEDED when the caller’s deadline has passed', async () => {

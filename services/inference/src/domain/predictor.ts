@@ -4,7 +4,7 @@ import { featureVectorHash, modelInputBlock, type FeatureSpecColumn } from '@kur
 import type { ChallengerRouting } from './challenger-routing.js';
 import { routeUnit, type ExperimentDirectory, type ExperimentRouting, type RoutedVariant } from './experiment-routing.js';
 import { explicitRow, hasFeatures, onlineRow, specColumnsOnce, type FeatureValue, type PreparedRow, type ScalarValueLike } from './feature-inputs.js';
-import { deadlineExceeded, invalidArgument, notFound } from './inference-errors.js';
+import { deadlineExceeded, inferenceError, invalidArgument, notFound } from './inference-errors.js';
 import type { ModelCatalog, ServingModel } from './model-catalog.js';
 import { describeTarget, type ModelTarget } from './model-selector.js';
 import type { LogRecord, PredictionLog } from './prediction-log.js';
@@ -109,6 +109,7 @@ export class Predictor {
             const scoring = performance.now();
             const scores = await serving.score(block, rows.length);
             const scored = performance.now();
+            checkScoresFinite(scores, rows.length, group.members, serving, input.batch);
             const width = spec.inputWidth;
             group.members.forEach((i, at) => {
               const route = routed[i];
@@ -274,6 +275,23 @@ function checkRequest(input: PredictionInput, maxBatchInstances: number): string
     if (instance.entityId.length > MAX_ENTITY_ID) throw invalidArgument('invalid_entity_id', `${where()}.entity_id is longer than ${MAX_ENTITY_ID} characters`);
   });
   return input.requestId === '' ? randomUUID() : input.requestId;
+}
+
+/**
+ * A NaN or infinite score is never answered (nor logged: the topic refuses it). Inputs are checked
+ * to fit float32, but a normalised online value or the model itself can still overflow: INTERNAL,
+ * naming the instances, for the whole request, as PredictBatch reports every failure.
+ */
+function checkScoresFinite(scores: ArrayLike<number>, rows: number, members: readonly number[], serving: ServingModel, batch: boolean): void {
+  let bad: number[] | undefined;
+  for (let at = 0; at < rows; at++) if (!Number.isFinite(scores[at] as number)) (bad ??= []).push(at);
+  if (bad === undefined) return;
+  const { modelName, version } = serving.model;
+  const where = batch ? `instances[${bad.slice(0, 20).map((at) => members[at]).join(', ')}]${bad.length > 20 ? ` and ${bad.length - 20} more` : ''}` : 'the instance';
+  throw inferenceError('INTERNAL', 'non_finite_score', `${modelName} v${version} gave a non-finite score (${scores[bad[0] as number]}) for ${where}; nothing was answered or logged for this request`, {
+    modelName,
+    version,
+  });
 }
 
 function groupByTarget(requested: ModelTarget, routed: ReadonlyArray<RoutedVariant | undefined>): Group[] {

@@ -112,6 +112,8 @@ export class InferenceGrpcController {
       return result;
     } catch (error) {
       const coded = error instanceof DomainError ? error : internal(error, this.logger);
+      // A coded INTERNAL (a non-finite score) is answered as it is, but the operators must see it too.
+      if (coded === error && coded.code === 'INTERNAL') this.logger.error({ err: error }, coded.message);
       inferenceMetrics.requests.inc({ method, code: coded.code });
       throw coded;
     } finally {
