@@ -1,6 +1,7 @@
 import { fileURLToPath } from 'node:url';
-import { envInt } from '@kuroshio/config';
+import { envInt, envList } from '@kuroshio/config';
 import { z } from 'zod';
+import { LABEL_ROWS_LOCATION_URI, parseLabelRowsLocation, type LabelRowsLocation } from './offline/label-rows-object.js';
 
 /** Settings of the registry and the offline side (FEATURE_STORE_* variables). */
 export interface OfflineSettings {
@@ -16,6 +17,10 @@ export interface OfflineSettings {
   readonly parityAsOfLagMs: number;
   /** Label tables older than this are dropped at start-up (left by a process that died mid-export). */
   readonly labelTableMaxAgeMs: number;
+  /** Where `rows_uri` label rows may be read; empty: `labels/` in the lake bucket. */
+  readonly labelRowsLocations: readonly LabelRowsLocation[];
+  /** Label-rows objects larger than this are refused before they are read. */
+  readonly labelRowsMaxBytes: number;
 }
 
 // services/feature-store/feature-views, from src/ (tests) and from dist/ (the built service) alike.
@@ -31,6 +36,9 @@ export function offlineConfig() {
       FEATURE_STORE_PARITY_SAMPLE_SIZE: envInt({ min: 1, max: 10_000 }).default(100),
       FEATURE_STORE_PARITY_AS_OF_LAG_MS: envInt({ min: 0, max: 3_600_000 }).default(5_000),
       FEATURE_STORE_LABEL_TABLE_MAX_AGE_MS: envInt({ min: 60_000 }).default(24 * 3_600_000),
+      FEATURE_STORE_LABEL_ROWS_LOCATIONS: envList(z.string().regex(LABEL_ROWS_LOCATION_URI, { error: 'expected s3://bucket/ or s3://bucket/prefix/ (ending in /)' }), 'location').optional(),
+      // 1,000,000 NDJSON label rows are about 80 MB.
+      FEATURE_STORE_LABEL_ROWS_MAX_BYTES: envInt({ min: 1, max: 512 * 1024 * 1024 }).default(256 * 1024 * 1024),
     })
     .transform(
       (env): OfflineSettings => ({
@@ -40,6 +48,8 @@ export function offlineConfig() {
         paritySampleSize: env.FEATURE_STORE_PARITY_SAMPLE_SIZE,
         parityAsOfLagMs: env.FEATURE_STORE_PARITY_AS_OF_LAG_MS,
         labelTableMaxAgeMs: env.FEATURE_STORE_LABEL_TABLE_MAX_AGE_MS,
+        labelRowsLocations: (env.FEATURE_STORE_LABEL_ROWS_LOCATIONS ?? []).map(parseLabelRowsLocation),
+        labelRowsMaxBytes: env.FEATURE_STORE_LABEL_ROWS_MAX_BYTES,
       }),
     );
 }

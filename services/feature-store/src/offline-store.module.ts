@@ -9,6 +9,7 @@ import { ParityGrpcController } from './grpc/parity.grpc.controller.js';
 import { TrainingSetsGrpcController } from './grpc/training-sets.grpc.controller.js';
 import { sweepLabelTables } from './offline/label-table.js';
 import { ClickHouseOfflineFeatureReader } from './offline/offline-feature-reader.js';
+import { DEFAULT_LABEL_ROWS_PREFIX } from './offline/label-rows-object.js';
 import { exportTrainingSet } from './offline/training-set-export.js';
 import { TrainingSetJobs } from './offline/training-set-jobs.js';
 import { readStoredManifest } from './offline/stored-manifest.js';
@@ -61,6 +62,10 @@ export class OfflineStoreModule {
   static forRoot(config: FeatureStoreConfig): DynamicModule {
     const settings = config.offline;
     const bucket = config.s3.buckets.lake;
+    const labelRows = {
+      locations: settings.labelRowsLocations.length > 0 ? settings.labelRowsLocations : [{ bucket, prefix: DEFAULT_LABEL_ROWS_PREFIX }],
+      maxBytes: settings.labelRowsMaxBytes,
+    };
     return {
       module: OfflineStoreModule,
       controllers: [FeatureViewsGrpcController, TrainingSetsGrpcController, ParityGrpcController],
@@ -78,7 +83,7 @@ export class OfflineStoreModule {
           useFactory: (clickhouse: ClickHouseClient, store: ObjectStore, logger: Logger) =>
             new TrainingSetJobs({
               run: async (request, signal) => {
-                const deps = { source: { clickhouse, eventsTable: settings.eventsTable }, store, bucket, chunkRows: settings.exportChunkRows, now: Date.now, signal };
+                const deps = { source: { clickhouse, eventsTable: settings.eventsTable }, store, bucket, labelRows, chunkRows: settings.exportChunkRows, now: Date.now, signal };
                 const { manifest, timings } = await exportTrainingSet(deps, request);
                 logger.info({ exportId: request.exportId, rows: manifest.rowCount, contentHash: manifest.contentHash, timings }, 'training set exported');
                 return manifest;

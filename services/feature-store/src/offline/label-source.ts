@@ -1,5 +1,6 @@
 import { DomainError } from '@kuroshio/service-kit';
 import type { ObjectStore } from '@kuroshio/object-store';
+import { readLabelRowsObject, type LabelRowsAccess } from './label-rows-object.js';
 import type { EventLabelDefinition, EventLabelWindow } from './event-label.js';
 import { eventLabelSql, type EventLabelSqlRow } from './event-label-sql.js';
 import { assertLabelRows, parseLabelRowsNdjson, type LabelRow } from './label-rows.js';
@@ -11,13 +12,8 @@ export type LabelSpec =
   | { readonly kind: 'rows_uri'; readonly uri: string; readonly bucket: string; readonly key: string }
   | { readonly kind: 'event'; readonly definition: EventLabelDefinition };
 
-const S3_URI = /^s3:\/\/([a-z0-9][a-z0-9.-]{1,61}[a-z0-9])\/(.+)$/;
-
-export function parseRowsUri(uri: string): { bucket: string; key: string } {
-  const match = S3_URI.exec(uri);
-  if (!match) throw new DomainError('INVALID_ARGUMENT', `rows_uri must be s3://<bucket>/<key>, got "${uri}"`, { reason: 'invalid_rows_uri' });
-  return { bucket: match[1] as string, key: match[2] as string };
-}
+// Kept here for the transport, which builds a LabelSpec from the request.
+export { parseRowsUri } from './label-rows-object.js';
 
 export interface LabelRowsRead {
   readonly rows: readonly LabelRow[];
@@ -29,15 +25,17 @@ export interface LabelRowsRead {
  * The label rows of a spec. Event labels are computed in ClickHouse (eventLabelSql) and need the
  * export's window; the cutoff keeps anchors whose outcome could still happen out of the set.
  */
-export async function readLabelRows(spec: LabelSpec, deps: { source: OfflineSource; store: ObjectStore }, window: EventLabelWindow | undefined): Promise<LabelRowsRead> {
+export async function readLabelRows(
+  spec: LabelSpec,
+  deps: { source: OfflineSource; store: ObjectStore; labelRows: LabelRowsAccess },
+  window: EventLabelWindow | undefined,
+): Promise<LabelRowsRead> {
   switch (spec.kind) {
     case 'rows':
       assertLabelRows(spec.rows);
       return { rows: spec.rows, description: { kind: 'rows', rowCount: spec.rows.length } };
     case 'rows_uri': {
-      const body = await deps.store.get(spec.bucket, spec.key).catch((error: unknown) => {
-        throw new DomainError('FAILED_PRECONDITION', `cannot read label rows from ${spec.uri}: ${(error as Error).message}`, { reason: 'label_rows_unreadable', cause: error });
-      });
+      const body = await readLabelRowsObject(deps.store, deps.labelRows, spec.uri, spec.bucket, spec.key);
       const rows = parseLabelRowsNdjson(body.toString('utf8'));
       return { rows, description: { kind: 'rows_uri', uri: spec.uri, rowCount: rows.length } };
     }

@@ -19,6 +19,9 @@ const store = new ObjectStore(endpoints.s3);
 let warehouse: TestWarehouse;
 let table: string;
 const exportIds: string[] = [];
+// rows_uri objects may live only under configured locations; this suite's own one, in the lake.
+const labelsPrefix = `labels/it-export-${randomUUID()}/`;
+const labelRows = { locations: [{ bucket, prefix: labelsPrefix }], maxBytes: 1024 * 1024 };
 
 const at = (iso: string) => Date.parse(iso);
 const START = at('2026-03-01T00:00:00Z');
@@ -81,6 +84,7 @@ afterAll(async () => {
   for (const id of exportIds) {
     for await (const object of store.list(bucket, `${TRAINING_SETS_PREFIX}${id}/`)) await store.remove(bucket, object.key);
   }
+  for await (const object of store.list(bucket, labelsPrefix)) await store.remove(bucket, object.key);
 });
 
 const source = () => ({ clickhouse: warehouse.clickhouse, eventsTable: table });
@@ -88,7 +92,7 @@ const source = () => ({ clickhouse: warehouse.clickhouse, eventsTable: table });
 describe('event labels in ClickHouse', () => {
   it('labels charges left unpaid 30 days after their due date, only once their window has closed', async () => {
     const window = { startMs: START, endMs: END, cutoffMs: at('2026-05-25T00:00:00Z') };
-    const { rows } = await readLabelRows({ kind: 'event', definition: unpaid }, { source: source(), store }, window);
+    const { rows } = await readLabelRows({ kind: 'event', definition: unpaid }, { source: source(), store, labelRows }, window);
     const byTime = rows.map((row) => ({ entity: row.entityId, time: new Date(row.labelTimeMs).toISOString(), label: row.label }));
     expect(byTime).toEqual([
       { entity: 'u1', time: '2026-03-05T10:00:00.000Z', label: 0 },
@@ -110,7 +114,7 @@ describe('event labels in ClickHouse', () => {
   it('with the outcome present as positive and no correlation, any payment of the customer in the window counts', async () => {
     const window = { startMs: START, endMs: END, cutoffMs: END };
     const definition: EventLabelDefinition = { ...unpaid, positiveWhen: 'outcome_present', correlation: undefined, deadlineProperty: undefined, outcomeWindowMs: 40 * DAY_MS };
-    const { rows } = await readLabelRows({ kind: 'event', definition }, { source: source(), store }, window);
+    const { rows } = await readLabelRows({ kind: 'event', definition }, { source: source(), store, labelRows }, window);
     const u3 = rows.filter((row) => row.entityId === 'u3');
     // ch6 (Mar 12) sees u3's payment of Apr 1 within 40 days; ch5 (May 2) has none before its window closes on Jun 11 > cutoff: not labelled.
     expect(u3).toEqual([{ entityId: 'u3', labelTimeMs: at('2026-03-12T10:00:00Z'), label: 1 }]);
@@ -124,7 +128,7 @@ describe('training-set export to S3', () => {
     const exportId = randomUUID();
     exportIds.push(exportId);
     const { manifest } = await exportTrainingSet(
-      { source: source(), store, bucket, chunkRows: 2, now: () => at('2026-05-25T00:00:00Z') },
+      { source: source(), store, bucket, labelRows, chunkRows: 2, now: () => at('2026-05-25T00:00:00Z') },
       { exportId, features, labels: { kind: 'event', definition: unpaid }, timeRange: { startMs: START, endMs: END }, createdAt: new Date() },
     );
     expect(manifest).toMatchObject({
@@ -176,7 +180,7 @@ describe('training-set export to S3', () => {
   it('exports explicit label rows read from an NDJSON object in S3, dropping rows outside the time range', async () => {
     const exportId = randomUUID();
     exportIds.push(exportId);
-    const rowsKey = `${TRAINING_SETS_PREFIX}${exportId}/labels.ndjson`;
+    const rowsKey = `${labelsPrefix}${exportId}.ndjson`;
     await store.put(
       bucket,
       rowsKey,
@@ -188,7 +192,7 @@ describe('training-set export to S3', () => {
       ].join('\n'),
     );
     const { manifest } = await exportTrainingSet(
-      { source: source(), store, bucket, chunkRows: 1000, now: Date.now },
+      { source: source(), store, bucket, labelRows, chunkRows: 1000, now: Date.now },
       {
         exportId,
         features,
@@ -204,5 +208,26 @@ describe('training-set export to S3', () => {
       ['u1', 2],
       ['u2', 2],
     ]);
+  });
+
+  it('reads rows_uri label rows only under a label-rows location, and says the same for an object that is not there', async () => {
+    const outside = randomUUID();
+    exportIds.push(outside);
+    const outsideKey = `${TRAINING_SETS_PREFIX}${outside}/labels.ndjson`;
+    await store.put(bucket, outsideKey, `${JSON.stringify({ entity_id: 'u1', timestamp: '2026-03-09T00:00:00Z', label: 1 })}\n`);
+    const labels = (key: string) => ({ kind: 'rows_uri' as const, uri: `s3://${bucket}/${key}`, bucket, key });
+    const attempt = (key: string) =>
+      exportTrainingSet(
+        { source: source(), store, bucket, labelRows, chunkRows: 1000, now: Date.now },
+        { exportId: randomUUID(), features, labels: labels(key), createdAt: new Date() },
+      );
+    // An object that exists, in the lake the store can read, outside the locations.
+    await expect(attempt(outsideKey)).rejects.toMatchObject({ code: 'INVALID_ARGUMENT', reason: 'label_rows_location_not_allowed' });
+    const missing = await attempt(`${labelsPrefix}missing.ndjson`).catch((error: unknown) => error);
+    expect(missing).toMatchObject({ code: 'FAILED_PRECONDITION', reason: 'label_rows_unreadable' });
+    expect((missing as Error).message).toContain('does not exist or cannot be read');
+
+    await store.put(bucket, `${labelsPrefix}too-large.ndjson`, Buffer.alloc(labelRows.maxBytes + 1, 0x20));
+    await expect(attempt(`${labelsPrefix}too-large.ndjson`)).rejects.toMatchObject({ code: 'FAILED_PRECONDITION', reason: 'label_rows_too_large' });
   });
 });

@@ -3,6 +3,7 @@ import { featureColumn } from '../views/feature-view.js';
 import { finishedScalar, type FeatureScalar } from '../views/feature-value.js';
 import type { ResolvedFeature } from '../views/feature-view-registry.js';
 import type { EventLabelWindow } from './event-label.js';
+import type { LabelRowsAccess } from './label-rows-object.js';
 import { readLabelRows, type LabelSpec } from './label-source.js';
 import { labelRowSet, type TimeRangeMs } from './label-rows.js';
 import { createEventSnapshot } from './event-snapshot.js';
@@ -24,6 +25,8 @@ export interface TrainingSetExportDeps {
   readonly store: ObjectStore;
   /** The lake bucket. */
   readonly bucket: string;
+  /** Where `rows_uri` label rows may be read from, and how large they may be. */
+  readonly labelRows: LabelRowsAccess;
   /** Label rows per point-in-time query (bounds memory in ClickHouse and here). */
   readonly chunkRows: number;
   readonly now: () => number;
