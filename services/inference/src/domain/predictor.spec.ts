@@ -38,6 +38,20 @@ function setup(options: { capacity?: number; experiments?: Map<string, Experimen
   return { models, catalog, sender, log, features, predictor, request };
 }
 
+/**
+ * The fake model's score for one row of raw feature values (NaN: missing), worked out here rather
+ * than asked of the model: float32(version / 10 + Σ model inputs / 1000) (FakeLoadedModel). Each
+ * row's value depends on its version and its inputs, so a row answered with another's score fails.
+ */
+function expectedScore(version: number, numeric: readonly number[]): number {
+  const { spec, normaliser } = smallSpec();
+  const inputs = modelInputBlock(spec, normaliser, [{ numeric, text: null }]);
+  let sum = 0;
+  for (const value of inputs) sum += value;
+  return Math.fround(version / 10 + sum / 1000);
+}
+const MISSING = [Number.NaN, Number.NaN];
+
 const until = async (condition: () => boolean) => {
   for (let i = 0; i < 200 && !condition(); i++) await new Promise((resolve) => setTimeout(resolve, 5));
 };
@@ -47,7 +61,7 @@ describe('Predictor', () => {
     const { predictor, request, sender, features } = setup();
     const { requestId, predictions } = await predictor.predict(request());
     expect(requestId).toBe('req-1');
-    expect(predictions).toEqual([{ modelName: 'bad-debt', modelVersion: 1, scores: [expect.any(Number)], classLabels: [], experimentKey: '', variant: '', missingFeatures: [] }]);
+    expect(predictions).toEqual([{ modelName: 'bad-debt', modelVersion: 1, scores: [expectedScore(1, [250, 1])], classLabels: [], experimentKey: '', variant: '', missingFeatures: [] }]);
     expect(features.calls).toEqual([['cust-1']]);
     const { spec, normaliser } = smallSpec();
     const vector = modelInputBlock(spec, normaliser, [{ numeric: [250, 1], text: null }]);
@@ -145,12 +159,35 @@ describe('Predictor', () => {
   });
 
   it('names batch items <request>#<i> in the log and answers in request order', async () => {
-    const { predictor, request, sender } = setup();
-    const { predictions } = await predictor.predict(request({ batch: true, requestId: 'batch-7', instances: [{ entityId: 'cust-1', features: {} }, { entityId: 'cust-2', features: {} }] }));
-    expect(predictions).toHaveLength(2);
-    expect(predictions[0]?.scores[0]).not.toBe(predictions[1]?.scores[0]);
-    await until(() => sender.sent.length === 2);
-    expect(sender.sent.map((r) => (r.value as { requestId: string }).requestId)).toEqual(['batch-7#0', 'batch-7#1']);
+    const { predictor, request, sender, features } = setup();
+    features.values.set('cust-2', [100, 0]);
+    const explicit = { 'billing:amount_sum_30d': { doubleValue: 300 }, 'billing:late_count_90d': { int64Value: 2 } };
+    const { predictions } = await predictor.predict(
+      request({ batch: true, requestId: 'batch-7', instances: [{ entityId: 'cust-1', features: {} }, { entityId: 'cust-2', features: {} }, { entityId: 'nobody', features: {} }, { entityId: '', features: explicit }] }),
+    );
+    const expected = [expectedScore(1, [250, 1]), expectedScore(1, [100, 0]), expectedScore(1, MISSING), expectedScore(1, [300, 2])];
+    expect(new Set(expected).size).toBe(4);
+    expect(predictions.map((p) => p.scores)).toEqual(expected.map((score) => [score]));
+    await until(() => sender.sent.length === 4);
+    const logged = sender.sent.map((r) => r.value as { requestId: string; entityId: string | null; scores: number[] });
+    expect(logged.map((v) => [v.requestId, v.entityId, v.scores])).toEqual([
+      ['batch-7#0', 'cust-1', [expected[0]]],
+      ['batch-7#1', 'cust-2', [expected[1]]],
+      ['batch-7#2', 'nobody', [expected[2]]],
+      ['batch-7#3', null, [expected[3]]],
+    ]);
+  });
+
+  it('answers concurrent requests that share a micro-batch each with its own row', async () => {
+    const { predictor, request, models } = setup();
+    const amounts = Array.from({ length: 12 }, (_, i) => 50 + 25 * i);
+    const answers = await Promise.all(
+      amounts.map((amount, i) =>
+        predictor.predict(request({ requestId: `r-${i}`, instances: [{ entityId: '', features: { 'billing:amount_sum_30d': { doubleValue: amount }, 'billing:late_count_90d': { int64Value: i % 3 } } }] })),
+      ),
+    );
+    expect(models.loaded[0]?.calls.some((rows) => rows > 1)).toBe(true);
+    expect(answers.map((a) => [a.requestId, a.predictions[0]?.scores])).toEqual(amounts.map((amount, i) => [`r-${i}`, [expectedScore(1, [amount, i % 3])]]));
   });
 
   it('sheds requests with UNAVAILABLE while the prediction log buffer is full, rather than dropping records', async () => {
@@ -189,7 +226,8 @@ describe('Predictor routing by experiment (fake directory)', () => {
     const { predictions } = await predictor.predict(request({ batch: true, experimentKey: 'bad-debt_challenger', instances: units.map((entityId) => ({ entityId, features: {} })) }));
     predictions.forEach((prediction, i) => {
       const variant = assignVariant({ key: 'bad-debt_challenger', salt: 's1', variants: [{ name: 'champion', weight: 1 }, { name: 'challenger', weight: 1 }] }, units[i]!);
-      expect(prediction).toMatchObject({ experimentKey: 'bad-debt_challenger', variant, modelVersion: variant === 'champion' ? 1 : 2 });
+      const version = variant === 'champion' ? 1 : 2;
+      expect(prediction).toMatchObject({ experimentKey: 'bad-debt_challenger', variant, modelVersion: version, scores: [expectedScore(version, units[i] === 'cust-1' ? [250, 1] : MISSING)] });
     });
     expect(new Set(predictions.map((p) => p.variant))).toEqual(new Set(['champion', 'challenger']));
     await until(() => sender.sent.length === 80);
