@@ -202,6 +202,22 @@ describe('trainer (real S3)', () => {
     expect(request.labels?.rowsUri).toBe(`s3://${s3.buckets.lake}/labels/it.ndjson`);
   });
 
+  it("embargoes rows whose event label is decided after the next split starts, taking the window from the label, and records it", async () => {
+    const DAY_MS = 86_400_000;
+    const label = { kind: 'event', anchorEvent: 'Carrier Billing Charge', outcomeEvent: 'Carrier Billing Payment', outcomeWindowMs: 7 * DAY_MS, positiveWhen: 'outcome_absent' };
+    const set = syntheticTrainingSet({ exportId: uniqueName('trainer-embargo-it'), rows: 1_000, features: 3, seed: 17, intercept: -1, label });
+    const queued = await submit(spec({ modelName: 'embargo-it', trainingSet: await putTrainingSet(store, s3.buckets.lake, set), quantizations: [] }));
+    const done = await finished(queued.jobId);
+    expect(done.errorMessage).toBe('');
+    const split = registry.registrations.find((r) => r.request.requestId === done.jobId)!.request.params!['split'] as Record<string, number | string>;
+    expect(split).toMatchObject({ embargoMs: 7 * DAY_MS, embargoSource: 'label_outcome_window', rule: { kind: 'fractions', embargoMs: 7 * DAY_MS } });
+    // Rows span 180 days: a 7-day embargo drops about 7/180 of them before each cut.
+    expect(split['embargoedTrainRows']).toBeGreaterThan(15);
+    expect(split['embargoedValidationRows']).toBeGreaterThan(15);
+    const rows = ['trainRows', 'embargoedTrainRows', 'validationRows', 'embargoedValidationRows', 'testRows'].reduce((sum, key) => sum + (split[key] as number), 0);
+    expect(rows).toBe(1_000);
+  });
+
   it('trains the text classifier on Traditional Chinese messages', async () => {
     const texts = syntheticTrainingSet({ exportId: uniqueName('trainer-text-it'), rows: 1_200, features: 2, seed: 21, intercept: -1, withText: true });
     await putTrainingSet(store, s3.buckets.lake, texts);

@@ -70,7 +70,10 @@ export function prepareDataset(table: TrainingSetTable, columns: ColumnPlan, rul
     if (label !== 0 && label !== 1) throw new Error(`row ${i} has label ${label}: binary classification needs 0 or 1`);
   }
   const split = timeSplit(table.labelTimesMs, table.entityIds, rule);
-  if (split.train.length === 0) throw new Error('the training split is empty');
+  if (split.train.length === 0) {
+    const embargoed = split.embargoedTrainRows > 0 ? ` after the embargo of ${split.embargoMs / 86_400_000} days dropped all ${split.embargoedTrainRows} training rows (their labels are decided after the next split starts)` : '';
+    throw new Error(`the training split is empty${embargoed}`);
+  }
   if (split.test.length === 0) throw new Error('the test split is empty');
   const numericValues = columns.numeric.map((column) => table.numeric.get(column.column) as Float64Array);
   const normaliser = fitNormaliser(

@@ -6,6 +6,8 @@ import { capturedArtifacts } from '@kuroshio/model-runtime';
 import { quantizeArtifacts, type QuantizationDtype } from '../artifacts/weight-quantization.js';
 import { evaluateScores, metricDeltas } from '../evaluation/evaluate-scores.js';
 import { predictScores } from '../model/training-loop.js';
+import { resolveEmbargo, type ResolvedEmbargo } from '../dataset/label-embargo.js';
+import type { SplitRule } from '../dataset/time-split.js';
 import { driftReference, type DriftReference } from '../retraining/drift-reference.js';
 import type { ModelRegistryPort } from '../registry/model-registry-client.js';
 import { exportTrainingSet, type TrainingSetExporter } from '../training-set/feature-store-exports.js';
@@ -68,10 +70,12 @@ export function trainingPipeline(deps: PipelineDependencies): RunJob {
     const trainingSet = await acquireTrainingSet(deps, job, control);
     log.info({ exportId: trainingSet.manifest.exportId, rows: trainingSet.manifest.rowCount }, 'training set loaded');
     const { table, columns } = await readPlannedTable(trainingSet.data, trainingSet.manifest, plan);
+    const embargo = resolveEmbargo(plan.split, trainingSet.manifest.label);
+    const split: SplitRule = { ...plan.split, embargoMs: embargo.embargoMs };
     checkpoint();
 
     report('training');
-    const fitted = await fitAndEvaluate(table, columns, plan, {
+    const fitted = await fitAndEvaluate(table, columns, { ...plan, split }, {
       shouldStop: () => control.shouldStop(),
       onEpoch: (epoch) => report('training', epoch.epoch, finite({ loss: epoch.loss, val_loss: epoch.valLoss, val_auc: epoch.valAuc }), epoch.epoch / maxEpochs),
     });
@@ -94,7 +98,7 @@ export function trainingPipeline(deps: PipelineDependencies): RunJob {
         backend: deps.backend(),
         trainingJobId: job.jobId,
       };
-      const params = versionParams(plan, trainingSet, fitted);
+      const params = versionParams({ ...plan, split }, embargo, trainingSet, fitted);
       // Binned once here so that drift checks later need neither the training set nor the model.
       const reference = driftReference(table, fitted.columns.numeric, fitted.dataset.split.train, fitted.testScores);
       const artifacts = await uploadArtifacts(deps, job, fitted, full, copies, { lineage, params, driftReference: reference });
@@ -203,7 +207,7 @@ async function uploadArtifacts(
   return [...writer.written];
 }
 
-function versionParams(plan: TrainingPlan, trainingSet: LoadedTrainingSet, fitted: FittedModel): Record<string, unknown> {
+function versionParams(plan: TrainingPlan, embargo: ResolvedEmbargo, trainingSet: LoadedTrainingSet, fitted: FittedModel): Record<string, unknown> {
   const { split, classWeights } = fitted.dataset;
   return {
     modelFamily: plan.family,
@@ -217,6 +221,10 @@ function versionParams(plan: TrainingPlan, trainingSet: LoadedTrainingSet, fitte
       testRows: split.test.length,
       validationStart: Number.isNaN(split.validationStartMs) ? null : new Date(split.validationStartMs).toISOString(),
       testStart: Number.isNaN(split.testStartMs) ? null : new Date(split.testStartMs).toISOString(),
+      embargoMs: split.embargoMs,
+      embargoSource: embargo.source,
+      embargoedTrainRows: split.embargoedTrainRows,
+      embargoedValidationRows: split.embargoedValidationRows,
     },
     classWeights,
     features: fitted.featureSpec.numeric.map((c) => `${c.featureView}:${c.feature}@${c.version}`),

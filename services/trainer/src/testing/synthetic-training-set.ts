@@ -17,6 +17,8 @@ export interface SyntheticOptions {
   /** Adds a Traditional Chinese message column that carries the label. */
   readonly withText?: boolean;
   readonly startMs?: number;
+  /** The manifest's label description (default: a marker naming the seed). */
+  readonly label?: unknown;
 }
 
 export interface SyntheticTrainingSet {
@@ -71,7 +73,7 @@ export function syntheticTrainingSet(options: SyntheticOptions): SyntheticTraini
     exportId: options.exportId,
     featureViews: [{ name: VIEW, version: 1 }],
     features,
-    label: { synthetic: { seed: options.seed } },
+    label: options.label ?? { synthetic: { seed: options.seed } },
     timeRange: null,
     rowCount: rows.length,
     positiveCount: rows.filter((r) => r.label === 1).length,
