@@ -4,13 +4,14 @@ import { GrpcMethod, GrpcStreamMethod } from '@nestjs/microservices';
 import type { grpcNest } from '@kuroshio/contracts';
 import { DomainError, SERVICE_LOGGER } from '@kuroshio/service-kit';
 import type { Logger } from '@kuroshio/telemetry';
-import { catchError, from, map, mergeMap, of, throwError, type Observable } from 'rxjs';
-import { inferenceError, invalidArgument } from '../domain/inference-errors.js';
+import { catchError, finalize, from, map, mergeMap, of, throwError, type Observable } from 'rxjs';
+import { inferenceError, invalidArgument, resourceExhausted } from '../domain/inference-errors.js';
 import { modelTargetOf } from '../domain/model-selector.js';
 import type { InstanceInput, PredictionInput, PredictionOutput, Predictor } from '../domain/predictor.js';
 import { inferenceMetrics } from '../inference-metrics.js';
 import { CALLER_AUTHENTICATION, PREDICTOR, type CallerAuthentication } from '../inference-tokens.js';
 import { tracedPrediction } from './prediction-span.js';
+import { StreamBacklog } from './stream-backlog.js';
 
 type PredictRequest = grpcNest.inference.v1.PredictRequest;
 type PredictResponse = grpcNest.inference.v1.PredictResponse;
@@ -21,8 +22,12 @@ type StreamResponse = grpcNest.inference.v1.PredictStreamResponse;
 
 /** Without a caller deadline a request still ends: 30 s, like the platform's other clients. */
 const DEFAULT_DEADLINE_MS = 30_000;
-/** Requests of one stream scored at once; more wait in the stream (gRPC flow control). */
-const STREAM_CONCURRENCY = 512;
+/**
+ * Requests of one stream scored at once, and held beyond those. Nest reads a stream's messages as
+ * they arrive and never pauses the call, so gRPC flow control does not hold a sender back; past
+ * both, a request is answered RESOURCE_EXHAUSTED at once (stream-backlog.ts).
+ */
+export const STREAM_LIMITS = { concurrency: 512, maxWaiting: 512 } as const;
 
 /**
  * `InferenceService` over gRPC: authenticates, decodes and checks the request shape, calls the
@@ -71,6 +76,7 @@ export class InferenceGrpcController {
       return throwError(() => error);
     }
     const streamDeadline = deadlineOf(call, Number.POSITIVE_INFINITY);
+    const backlog = new StreamBacklog(STREAM_LIMITS);
     return requests.pipe(
       mergeMap((message) => {
         const requestId = message.request?.requestId ?? '';
@@ -78,12 +84,20 @@ export class InferenceGrpcController {
           inferenceMetrics.requests.inc({ method: 'PredictStream', code: 'INVALID_ARGUMENT' });
           return of(streamError(requestId, invalidArgument('request_id_required', 'each stream request needs request.request_id, to match its response')));
         }
+        const ticket = backlog.enter();
+        if (ticket === undefined) {
+          inferenceMetrics.requests.inc({ method: 'PredictStream', code: 'RESOURCE_EXHAUSTED' });
+          return of(streamError(requestId, streamBacklogFull()));
+        }
         const request = message.request;
-        return from(this.#observed('PredictStream', () => this.#predictOne(request, Math.min(streamDeadline, Date.now() + DEFAULT_DEADLINE_MS)))).pipe(
+        return from(ticket.started).pipe(
+          mergeMap(() => this.#observed('PredictStream', () => this.#predictOne(request, Math.min(streamDeadline, Date.now() + DEFAULT_DEADLINE_MS)))),
           map((result): StreamResponse => ({ requestId: result.requestId, prediction: result.prediction })),
           catchError((error: unknown) => of(streamError(requestId, error))),
+          // Answered, failed, or the stream went away while it waited: the place is freed either way.
+          finalize(() => ticket.leave()),
         );
-      }, STREAM_CONCURRENCY),
+      }),
     );
   }
 
@@ -142,6 +156,15 @@ function instanceInput(instance: grpcNest.inference.v1.Instance): InstanceInput 
 /** A prediction has the message's shape already: handed to the serializer as it is. */
 function predictionProto(output: PredictionOutput): grpcNest.inference.v1.Prediction {
   return output;
+}
+
+function streamBacklogFull() {
+  const { concurrency, maxWaiting } = STREAM_LIMITS;
+  return resourceExhausted(
+    'stream_backlog_full',
+    `this stream has ${concurrency} requests being scored and ${maxWaiting} more waiting; the request was not scored. Wait for responses before sending more (or open another stream)`,
+    { concurrency, maxWaiting },
+  );
 }
 
 function streamError(requestId: string, error: unknown): StreamResponse {
