@@ -1,4 +1,4 @@
-import { connect } from 'node:net';
+import { connect, type Socket } from 'node:net';
 import { credentials, Metadata, status as GrpcStatus, type ServiceError } from '@grpc/grpc-js';
 import { grpcJs } from '@kuroshio/contracts';
 import type { RunningService } from '@kuroshio/service-kit';
@@ -154,6 +154,77 @@ describe('slow clients', () => {
     expect(outcome.response).toContain('body_timeout');
     expect(Date.now() - started).toBeLessThan(BODY_TIMEOUT_MS + 3_000);
     await stillServing();
+  });
+});
+
+describe('bodies that are declared but never sent', () => {
+  // A budget of 1 MiB (the smallest allowed): two declared 500 KB bodies used to fill it.
+  const BUDGET = 1024 * 1024;
+  let small: RunningService<CollectorConfig>;
+  const held: Socket[] = [];
+
+  beforeAll(async () => {
+    small = await startCollector({
+      COLLECTOR_SOURCES: JSON.stringify([{ tenant, source: `${run}-small`, channel: 'web', writeKeySha256: hashWriteKey(KEY) }]),
+      COLLECTOR_MAX_IN_FLIGHT_BYTES: String(BUDGET),
+      COLLECTOR_BODY_TIMEOUT_MS: '20000',
+    });
+  });
+
+  afterAll(async () => {
+    for (const socket of held) socket.destroy();
+    await small?.close();
+  });
+
+  /** Opens a request declaring `declared` bytes, sends `sent` of them without a write key, and keeps the socket open. */
+  async function hold(declared: number, sent: number): Promise<Socket> {
+    const { port } = new URL(small.httpUrl);
+    const socket = connect(Number(port), '127.0.0.1');
+    socket.on('error', () => undefined);
+    held.push(socket);
+    await new Promise<void>((resolve) => socket.once('connect', resolve));
+    socket.write(`POST /v1/batch HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nContent-Length: ${declared}\r\n\r\n`);
+    socket.write(Buffer.alloc(sent, 0x20));
+    return socket;
+  }
+
+  const post = async () => {
+    const response = await fetch(`${small.httpUrl}/v1/track`, {
+      method: 'POST',
+      body: JSON.stringify({ messageId: `${run}-small-${Math.random()}`, event: 'Login', userId: 'cust-1' }),
+      headers: { 'content-type': 'application/json', authorization: basic(KEY) },
+    });
+    return { status: response.status, retryAfter: response.headers.get('retry-after'), body: (await response.json()) as { reason?: string } };
+  };
+
+  it('hold only the bytes they sent: unauthenticated declarations adding up to the budget do not refuse a real request', async () => {
+    await hold(500_000, 1);
+    await hold(500_000, 1);
+    await hold(BUDGET - 2 * 500_000 - 10, 1);
+    await new Promise((resolve) => setTimeout(resolve, 200));
+    expect((await post()).status).toBe(200);
+    for (const socket of held.splice(0)) socket.destroy();
+    await new Promise((resolve) => setTimeout(resolve, 300));
+  });
+
+  it('bytes actually held still bound memory: past the budget a request gets 503 with Retry-After', async () => {
+    // Unfinished bodies holding all but 20 bytes of the budget (each request also holds 1 byte from admission on).
+    await hold(500_000, 499_999);
+    await hold(500_000, 499_999);
+    await hold(100_000, BUDGET - 2 * 499_999 - 3 - 20);
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    const refused = await post();
+    expect({ status: refused.status, reason: refused.body.reason }).toEqual({ status: 503, reason: 'overloaded' });
+    expect(Number(refused.retryAfter)).toBeGreaterThan(0);
+    for (const socket of held.splice(0)) socket.destroy();
+    // Their bytes go back once the server sees the connections close.
+    const deadline = Date.now() + 5_000;
+    let status = refused.status;
+    while (status !== 200 && Date.now() < deadline) {
+      await new Promise((resolve) => setTimeout(resolve, 100));
+      status = (await post()).status;
+    }
+    expect(status).toBe(200);
   });
 });
 

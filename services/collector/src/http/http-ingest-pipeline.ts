@@ -5,7 +5,8 @@ import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { DomainError } from '@kuroshio/service-kit';
 import type { CollectorSettings } from '../collector-settings.js';
 import { COLLECTOR_SETTINGS } from '../collector-tokens.js';
-import { InFlightBudget } from '../ingest/in-flight-budget.js';
+import { GrowingReservation, InFlightBudget } from '../ingest/in-flight-budget.js';
+import { overloaded } from '../ingest/ingest-errors.js';
 import { CollectorMetrics } from '../metrics/collector-metrics.js';
 import { BodyTimeoutError, RequestBody, UNSUPPORTED_CONTENT_TYPE, bodyTooLarge, collectBody, inflateBody } from './request-body.js';
 
@@ -16,14 +17,17 @@ interface RequestState {
   readonly startedMs: number;
   /** The body was not read to its end: the socket cannot carry another request. */
   closeAfterResponse: boolean;
-  /** Gives the body's bytes back to the in-flight budget (once: when the route takes the body, or at the end). */
-  releaseBody: () => void;
+  /** The body's bytes in the in-flight budget, given back once: when the route takes the body, or at the end. */
+  body: GrowingReservation | undefined;
+  /** Where a refusal from the body parser (which has no reply of its own) sets Retry-After. */
+  readonly reply: FastifyReply;
 }
 
 /**
  * The Fastify side of the ingest routes, set up before the server starts: a body parser that
  * enforces the size, decompression and time limits and keeps the raw bytes (the LINE signature
- * covers them), admission of body bytes before a body is read, and request metrics.
+ * covers them), admission of body bytes as they arrive and as they are decompressed, and request
+ * metrics.
  */
 @Injectable()
 export class HttpIngestPipeline implements OnModuleInit {
@@ -63,9 +67,17 @@ export class HttpIngestPipeline implements OnModuleInit {
     const declared = Number(request.headers['content-length'] ?? Number.NaN);
     try {
       if (declared > limits.maxBodyBytes) throw bodyTooLarge(limits.maxBodyBytes);
-      const wire = await collectBody(request.raw, { maxBytes: limits.maxBodyBytes, timeoutMs: limits.bodyTimeoutMs });
+      const reservation = this.#state.get(request.raw)?.body;
+      const refusal = (bytes: number) => (reservation === undefined || reservation.grow(bytes) ? undefined : this.#overloaded(request));
+      const wire = await collectBody(request.raw, { maxBytes: limits.maxBodyBytes, timeoutMs: limits.bodyTimeoutMs, admit: refusal });
       const bytes = await inflateBody(wire, request.headers['content-encoding'], limits.maxInflatedBytes);
-      return new RequestBody(wire, bytes, this.#state.get(request.raw)?.releaseBody);
+      // Decompressed bytes are admitted once produced: at most the libuv threadpool's few
+      // concurrent inflations (each capped at maxInflatedBytes) exist outside the budget.
+      if (bytes !== wire) {
+        const refused = refusal(bytes.length);
+        if (refused !== undefined) throw refused;
+      }
+      return new RequestBody(wire, bytes, reservation?.release);
     } catch (error) {
       const state = this.#state.get(request.raw);
       if (state !== undefined && !request.raw.complete) state.closeAfterResponse = true;
@@ -78,16 +90,15 @@ export class HttpIngestPipeline implements OnModuleInit {
 
   async #admit(request: FastifyRequest, reply: FastifyReply): Promise<void> {
     if (!request.url.startsWith(INGEST_PREFIX)) return;
-    const state: RequestState = { startedMs: performance.now(), closeAfterResponse: false, releaseBody: () => undefined };
+    const state: RequestState = { startedMs: performance.now(), closeAfterResponse: false, body: undefined, reply };
     this.#state.set(request.raw, state);
     if (request.method !== 'POST') return;
-    const { limits } = this.settings;
-    const declared = Number(request.headers['content-length'] ?? limits.maxBodyBytes);
-    const compressed = request.headers['content-encoding'] !== undefined;
-    const bytes = Math.min(Number.isFinite(declared) ? declared : limits.maxBodyBytes, limits.maxBodyBytes) + (compressed ? limits.maxInflatedBytes : 0);
-    const release = this.#bodies.tryAcquire(1, bytes);
-    if (release === undefined) {
-      const error = new DomainError('UNAVAILABLE', 'the collector is at its in-flight limit; retry later', { reason: 'overloaded' });
+    // Not the declared Content-Length: a declaration costs a client nothing, so reserving it let a
+    // few connections that never send their bodies refuse everyone else. A body is admitted as
+    // its bytes arrive; here only a budget that is already full refuses the request.
+    const reservation = new GrowingReservation(this.#bodies);
+    if (!reservation.grow(1)) {
+      const error = overloaded(this.settings.backpressure.retryAfterSeconds);
       this.#markClose(request);
       await reply
         .code(503)
@@ -95,8 +106,8 @@ export class HttpIngestPipeline implements OnModuleInit {
         .send({ error: error.code, reason: error.reason, message: error.message });
       return;
     }
-    state.releaseBody = release;
-    reply.raw.once('close', release);
+    state.body = reservation;
+    reply.raw.once('close', reservation.release);
   }
 
   #finish(request: FastifyRequest, reply: FastifyReply): void {
@@ -104,6 +115,17 @@ export class HttpIngestPipeline implements OnModuleInit {
     if (state === undefined) return;
     this.metrics.request('http', request.routeOptions.url ?? 'unmatched', reply.statusCode, (performance.now() - state.startedMs) / 1000);
     if (state.closeAfterResponse) request.raw.socket.destroy();
+  }
+
+  /** The refusal of a body the budget has no room for: 503 with Retry-After, and the connection closed after it. */
+  #overloaded(request: FastifyRequest): DomainError {
+    const state = this.#state.get(request.raw);
+    const { retryAfterSeconds } = this.settings.backpressure;
+    if (state !== undefined) {
+      state.closeAfterResponse = true;
+      state.reply.header('retry-after', String(retryAfterSeconds));
+    }
+    return overloaded(retryAfterSeconds);
   }
 
   #markClose(request: FastifyRequest): void {

@@ -42,6 +42,17 @@ describe('inflateBody', () => {
 });
 
 describe('collectBody', () => {
+  it('admits each chunk before keeping it and ends the read with the admission error', async () => {
+    const stream = new PassThrough();
+    const admitted: number[] = [];
+    const full = new Error('budget full');
+    const body = collectBody(stream, { maxBytes: 1000, timeoutMs: 5_000, admit: (bytes) => (admitted.push(bytes), admitted.length > 1 ? full : undefined) });
+    stream.write(Buffer.alloc(10));
+    stream.write(Buffer.alloc(20));
+    await expect(body).rejects.toBe(full);
+    expect(admitted).toEqual([10, 20]);
+  });
+
   it('collects a body within the limits', async () => {
     const stream = new PassThrough();
     const collected = collectBody(stream, { maxBytes: 10, timeoutMs: 1000 });

@@ -37,7 +37,15 @@ export function bodyTooLarge(maxBytes: number): DomainError {
  * beyond it is kept) or when the whole body has not arrived within `timeoutMs` — a client that
  * trickles bytes holds a connection and memory, so it gets a deadline rather than patience.
  */
-export function collectBody(stream: Readable, options: { maxBytes: number; timeoutMs: number }): Promise<Buffer> {
+export function collectBody(
+  stream: Readable,
+  options: {
+    maxBytes: number;
+    timeoutMs: number;
+    /** Admits each chunk's bytes before they are kept; the error it returns ends the read. */
+    admit?: (bytes: number) => Error | undefined;
+  },
+): Promise<Buffer> {
   return new Promise<Buffer>((resolve, reject) => {
     const chunks: Buffer[] = [];
     let size = 0;
@@ -56,8 +64,10 @@ export function collectBody(stream: Readable, options: { maxBytes: number; timeo
     };
     const onData = (chunk: Buffer) => {
       size += chunk.length;
-      if (size > options.maxBytes) finish(bodyTooLarge(options.maxBytes));
-      else chunks.push(chunk);
+      if (size > options.maxBytes) return finish(bodyTooLarge(options.maxBytes));
+      const refused = options.admit?.(chunk.length);
+      if (refused === undefined) chunks.push(chunk);
+      else finish(refused);
     };
     const onEnd = () => finish(undefined);
     const onError = (error: Error) => finish(error);

@@ -38,3 +38,27 @@ export class InFlightBudget {
     };
   }
 }
+
+/**
+ * One request body's share of a budget, grown as its bytes arrive (and again by what
+ * decompression produces) and given back at once. A client that declares a large body but sends
+ * it slowly holds only what it sent, so connections that never finish cannot reserve the budget
+ * away from requests that do (docs/decisions/0010-collector-performance.md).
+ */
+export class GrowingReservation {
+  #releases: Array<() => void> = [];
+
+  constructor(private readonly budget: InFlightBudget) {}
+
+  /** Adds `bytes` to the reservation; false (nothing added) when the budget has no room for them. */
+  grow(bytes: number): boolean {
+    const release = this.budget.tryAcquire(0, bytes);
+    if (release === undefined) return false;
+    this.#releases.push(release);
+    return true;
+  }
+
+  readonly release = (): void => {
+    for (const release of this.#releases.splice(0)) release();
+  };
+}
