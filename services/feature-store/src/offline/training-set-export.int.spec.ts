@@ -129,7 +129,7 @@ describe('training-set export to S3', () => {
     exportIds.push(exportId);
     const { manifest } = await exportTrainingSet(
       { source: source(), store, bucket, labelRows, chunkRows: 2, now: () => at('2026-05-25T00:00:00Z') },
-      { exportId, features, labels: { kind: 'event', definition: unpaid }, timeRange: { startMs: START, endMs: END }, createdAt: new Date() },
+      { exportId, features, labels: { kind: 'event', definition: unpaid }, timeRange: { startMs: START, endMs: END }, createdAt: new Date(), requestHash: 'e'.repeat(64) },
     );
     expect(manifest).toMatchObject({
       exportId,
@@ -173,7 +173,8 @@ describe('training-set export to S3', () => {
     // After a restart the export is known by its manifest alone.
     const restarted = new TrainingSetJobs({ run: () => Promise.reject(new Error('not expected')), readManifest: (id) => readStoredManifest(store, bucket, id) });
     const job = await restarted.get(exportId);
-    expect(job).toMatchObject({ exportId, state: 'succeeded', manifest: { contentHash: manifest.contentHash } });
+    // …with what it was asked for, so that a reused request id for something else is still refused.
+    expect(job).toMatchObject({ exportId, state: 'succeeded', manifest: { contentHash: manifest.contentHash }, requestHash: 'e'.repeat(64) });
     await expect(restarted.get(randomUUID())).rejects.toMatchObject({ code: 'NOT_FOUND' });
   });
 

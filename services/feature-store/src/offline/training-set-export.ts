@@ -18,6 +18,8 @@ export interface TrainingSetRequest {
   readonly labels: LabelSpec;
   readonly timeRange?: TimeRangeMs;
   readonly createdAt: Date;
+  /** requestHashOf the above, recorded in the manifest so that a reused request id is recognised after a restart. */
+  readonly requestHash?: string;
 }
 
 export interface TrainingSetExportDeps {
@@ -153,6 +155,7 @@ export async function exportTrainingSet(deps: TrainingSetExportDeps, request: Tr
     positiveCount,
     dataObject: dataObjectKey(request.exportId),
     dataSha256,
+    ...(request.requestHash === undefined ? {} : { requestHash: request.requestHash }),
   });
   await deps.store.put(deps.bucket, manifestObjectKey(request.exportId), `${JSON.stringify(manifest, null, 2)}\n`, { contentType: 'application/json' });
   return { manifest, timings: { labelsMs, uploadMs, queryMs, encodeMs, storeMs: lap() } };

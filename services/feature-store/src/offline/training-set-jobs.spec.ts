@@ -1,7 +1,10 @@
 import { describe, expect, it } from 'vitest';
+import type { ResolvedFeature } from '../views/feature-view-registry.js';
+import type { LabelSpec } from './label-source.js';
 import type { TrainingSetRequest } from './training-set-export.js';
 import { exportIdForRequest, TrainingSetJobs } from './training-set-jobs.js';
 import { withContentHash, type TrainingSetManifest } from './training-set-manifest.js';
+import { requestHashOf } from './training-set-request-hash.js';
 
 const features = [{ featureView: 'v', feature: 'f', version: 1 }];
 const request = (exportId: string, createdAt: Date): TrainingSetRequest => ({ exportId, createdAt, features: [], labels: { kind: 'rows', rows: [] } });
@@ -82,5 +85,52 @@ describe('training-set jobs', () => {
     const jobs = new TrainingSetJobs({ run: async () => manifestOf('x'), readManifest: async () => undefined });
     await jobs.close();
     await expect(jobs.start('', features, request)).rejects.toMatchObject({ code: 'UNAVAILABLE' });
+  });
+
+  describe('a request id reused', () => {
+    // Only the refs take part in the request hash.
+    const resolved = (...names: string[]) => names.map((feature) => ({ ref: { featureView: 'v', feature, version: 1 } }) as ResolvedFeature);
+    const asking =
+      (names: string[], labels: LabelSpec = { kind: 'rows', rows: [{ entityId: 'u1', labelTimeMs: 1_000, label: 1 }] }) =>
+      (exportId: string, createdAt: Date): TrainingSetRequest => ({ exportId, createdAt, features: resolved(...names), labels });
+    const refused = { code: 'ALREADY_EXISTS', reason: 'request_id_reused' };
+
+    it('for the same export returns it; for other features or labels is ALREADY_EXISTS', async () => {
+      const jobs = new TrainingSetJobs({ run: () => new Promise(() => undefined), readManifest: async () => undefined });
+      const first = await jobs.start('job-1', features, asking(['a', 'b']));
+      expect(await jobs.start('job-1', features, asking(['a', 'b']))).toMatchObject({ exportId: first.exportId, state: 'running' });
+      await expect(jobs.start('job-1', features, asking(['a']))).rejects.toMatchObject(refused);
+      await expect(jobs.start('job-1', features, asking(['a', 'b'], { kind: 'rows', rows: [{ entityId: 'u1', labelTimeMs: 1_000, label: 0 }] }))).rejects.toMatchObject(refused);
+      await expect(jobs.start('job-1', features, asking(['a', 'b'], { kind: 'rows_uri', uri: 's3://kuroshio-lake/labels/x.ndjson', bucket: 'kuroshio-lake', key: 'labels/x.ndjson' }))).rejects.toMatchObject(refused);
+    });
+
+    it('is recognised after a restart from the hash in the manifest; a manifest without one is taken as it is', async () => {
+      const id = exportIdForRequest('job-2');
+      const prepared = asking(['a'])(id, new Date());
+      const stored = withContentHash({ ...manifestOf(id), requestHash: requestHashOf(prepared) });
+      const restarted = new TrainingSetJobs({ run: () => Promise.reject(new Error('not expected')), readManifest: async () => stored });
+      expect(await restarted.start('job-2', features, asking(['a']))).toMatchObject({ exportId: id, state: 'succeeded' });
+      const again = new TrainingSetJobs({ run: () => Promise.reject(new Error('not expected')), readManifest: async () => stored });
+      await expect(again.start('job-2', features, asking(['b']))).rejects.toMatchObject(refused);
+      const older = new TrainingSetJobs({ run: () => Promise.reject(new Error('not expected')), readManifest: async () => manifestOf(id) });
+      expect(await older.start('job-2', features, asking(['b']))).toMatchObject({ exportId: id, state: 'succeeded' });
+    });
+
+    it('after a failed export may ask for something else, and the manifest records what was asked', async () => {
+      const ran: TrainingSetRequest[] = [];
+      const jobs = new TrainingSetJobs({
+        run: async (request) => {
+          ran.push(request);
+          if (ran.length === 1) throw new Error('bad labels');
+          return manifestOf(request.exportId);
+        },
+        readManifest: async () => undefined,
+      });
+      await jobs.start('job-3', features, asking(['a']));
+      await new Promise((resolve) => setImmediate(resolve));
+      await jobs.start('job-3', features, asking(['b']));
+      await jobs.close();
+      expect(ran.map((request) => request.requestHash)).toEqual([requestHashOf(asking(['a'])('x', new Date())), requestHashOf(asking(['b'])('x', new Date()))]);
+    });
   });
 });

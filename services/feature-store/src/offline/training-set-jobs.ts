@@ -3,6 +3,7 @@ import { DomainError } from '@kuroshio/service-kit';
 import type { FeatureRef } from '../views/feature-view.js';
 import type { TrainingSetRequest } from './training-set-export.js';
 import type { TrainingSetManifest } from './training-set-manifest.js';
+import { requestHashOf } from './training-set-request-hash.js';
 
 export type ExportState = 'pending' | 'running' | 'succeeded' | 'failed';
 
@@ -14,6 +15,8 @@ export interface TrainingSetJob {
   readonly completeTime?: Date;
   readonly errorMessage?: string;
   readonly manifest?: TrainingSetManifest;
+  /** What the export was asked for (requestHashOf); absent in manifests written before it was recorded. */
+  readonly requestHash?: string;
 }
 
 export interface TrainingSetJobsDeps {
@@ -43,6 +46,16 @@ export function assertExportId(exportId: string): void {
   if (!UUID.test(exportId)) throw new DomainError('INVALID_ARGUMENT', `"${exportId}" is not an export id`, { reason: 'invalid_export_id' });
 }
 
+/** The job a request id names, if it was asked for the same export; a failed one may be asked anew. */
+function sameRequest(requestId: string, job: TrainingSetJob, requestHash: string | undefined): TrainingSetJob {
+  if (job.requestHash === undefined || job.requestHash === requestHash) return job;
+  throw new DomainError(
+    'ALREADY_EXISTS',
+    `request_id ${JSON.stringify(requestId.slice(0, 200))} was used for export ${job.exportId} with other features, labels or time range; use a new request_id`,
+    { reason: 'request_id_reused', details: { exportId: job.exportId } },
+  );
+}
+
 function fromManifest(manifest: TrainingSetManifest): TrainingSetJob {
   return {
     exportId: manifest.exportId,
@@ -50,6 +63,7 @@ function fromManifest(manifest: TrainingSetManifest): TrainingSetJob {
     features: manifest.features.map(({ featureView, feature, version }) => ({ featureView, feature, version })),
     createTime: new Date(manifest.createdAt),
     manifest,
+    ...(manifest.requestHash === undefined ? {} : { requestHash: manifest.requestHash }),
   };
 }
 
@@ -69,19 +83,23 @@ export class TrainingSetJobs {
     this.#now = deps.now ?? (() => new Date());
   }
 
-  /** Starts an export (or returns the one a request id already started); `prepare` builds it once its id is known. */
+  /**
+   * Starts an export (or returns the one a request id already started, if it was asked for the same;
+   * ALREADY_EXISTS if not); `prepare` builds it once its id is known.
+   */
   async start(requestId: string, features: readonly FeatureRef[], prepare: (exportId: string, createdAt: Date) => TrainingSetRequest): Promise<TrainingSetJob> {
     const exportId = requestId === '' ? randomUUID() : exportIdForRequest(requestId);
+    const createTime = this.#now();
+    const prepared = prepare(exportId, createTime);
+    const request: TrainingSetRequest = { ...prepared, requestHash: requestHashOf(prepared) };
     const known = this.#jobs.get(exportId);
-    if (known !== undefined && known.state !== 'failed') return known;
+    if (known !== undefined && known.state !== 'failed') return sameRequest(requestId, known, request.requestHash);
     if (requestId !== '' && known === undefined) {
       const manifest = await this.deps.readManifest(exportId);
-      if (manifest !== undefined) return this.#remember(fromManifest(manifest));
+      if (manifest !== undefined) return sameRequest(requestId, this.#remember(fromManifest(manifest)), request.requestHash);
     }
     if (this.#abort.signal.aborted) throw new DomainError('UNAVAILABLE', 'the feature store is shutting down', { reason: 'shutting_down' });
-    const createTime = this.#now();
-    const request = prepare(exportId, createTime);
-    const job = this.#remember({ exportId, state: 'pending', features, createTime });
+    const job = this.#remember({ exportId, state: 'pending', features, createTime, ...(request.requestHash === undefined ? {} : { requestHash: request.requestHash }) });
     this.#queue = this.#queue.then(() => this.#run(request, job));
     return job;
   }

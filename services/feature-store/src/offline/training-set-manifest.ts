@@ -31,6 +31,8 @@ export const trainingSetManifestSchema = z.strictObject({
   positiveCount: z.number().int().min(0),
   dataObject: z.string(),
   dataSha256: z.string().regex(/^[0-9a-f]{64}$/),
+  /** SHA-256 of what the export was asked for (training-set-request-hash.ts); absent in older manifests. */
+  requestHash: z.string().regex(/^[0-9a-f]{64}$/).optional(),
   contentHash: z.string().regex(/^[0-9a-f]{64}$/),
 });
 
