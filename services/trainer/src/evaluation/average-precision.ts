@@ -1,12 +1,13 @@
-import { checkSameLength } from './roc-auc.js';
+import { checkFinite, checkSameLength } from './roc-auc.js';
 
 /**
  * Area under the precision–recall curve as average precision: Σₖ (Rₖ − Rₖ₋₁)·Pₖ over the distinct
  * score thresholds from the highest down (tied scores enter together), as scikit-learn's
- * `average_precision_score`. NaN without positives.
+ * `average_precision_score`. NaN without positives. Scores must be finite (RangeError otherwise).
  */
 export function averagePrecision(labels: ArrayLike<number>, scores: ArrayLike<number>): number {
   checkSameLength(labels, scores);
+  checkFinite(scores);
   const order = Array.from({ length: scores.length }, (_, i) => i).sort((a, b) => (scores[b] as number) - (scores[a] as number));
   let totalPositives = 0;
   for (let i = 0; i < labels.length; i++) if ((labels[i] as number) > 0.5) totalPositives++;

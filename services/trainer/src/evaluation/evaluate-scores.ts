@@ -1,4 +1,5 @@
 import { averagePrecision } from './average-precision.js';
+import { assertFiniteScores } from './finite-scores.js';
 import { calibration, type Calibration } from './calibration.js';
 import { brierScore, logLoss } from './probability-scores.js';
 import { rocAuc } from './roc-auc.js';
@@ -10,8 +11,9 @@ export interface Evaluation {
   readonly calibration: Calibration;
 }
 
-/** Every test-split metric of one set of scores. */
+/** Every test-split metric of one set of scores; throws NonFiniteScoresError if any score is not finite. */
 export function evaluateScores(labels: ArrayLike<number>, scores: ArrayLike<number>, threshold: number): Evaluation {
+  assertFiniteScores(scores, 'test');
   const atThreshold = thresholdMetrics(labels, scores, threshold);
   const reliability = calibration(labels, scores, 10);
   return {

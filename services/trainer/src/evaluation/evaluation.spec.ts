@@ -3,6 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { averagePrecision } from './average-precision.js';
 import { calibration } from './calibration.js';
 import { evaluateScores, metricDeltas } from './evaluate-scores.js';
+import { NonFiniteScoresError } from './finite-scores.js';
 import { brierScore, logLoss } from './probability-scores.js';
 import { rocAuc } from './roc-auc.js';
 import { thresholdMetrics } from './threshold-metrics.js';
@@ -119,5 +120,15 @@ describe('evaluateScores', () => {
     expect(metrics).toMatchObject({ threshold: 0.5, test_rows: 8, test_positives: 4 });
     expect(metrics['roc_auc']).toBeCloseTo(11 / 16, 12);
     expect(metricDeltas({ roc_auc: 0.7 }, { roc_auc: 0.75 })['roc_auc_delta']).toBeCloseTo(-0.05, 12);
+  });
+
+  it('refuses non-finite scores (a diverged model) instead of reporting plausible metrics', () => {
+    const allNaN = scores.map(() => Number.NaN);
+    expect(() => evaluateScores(labels, allNaN, 0.5)).toThrow(/non-finite scores \(8 of 8 test rows, e.g. NaN\).*lower learning rate/);
+    const oneInfinite = [...scores.slice(0, 7), Number.POSITIVE_INFINITY];
+    expect(() => evaluateScores(labels, oneInfinite, 0.5)).toThrow(NonFiniteScoresError);
+    // The ranking metrics cannot sort NaN: they refuse it rather than return a number.
+    expect(() => rocAuc(labels, allNaN)).toThrow(RangeError);
+    expect(() => averagePrecision(labels, allNaN)).toThrow(RangeError);
   });
 });

@@ -1,10 +1,11 @@
 /**
  * Area under the ROC curve from ranks (the Mann–Whitney U statistic divided by n⁺·n⁻): the chance
  * that a random positive scores above a random negative, ties counting one half. NaN when either
- * class is absent. O(n log n).
+ * class is absent. O(n log n). Scores must be finite (RangeError otherwise: NaN cannot be ranked).
  */
 export function rocAuc(labels: ArrayLike<number>, scores: ArrayLike<number>): number {
   checkSameLength(labels, scores);
+  checkFinite(scores);
   const order = Array.from({ length: scores.length }, (_, i) => i).sort((a, b) => (scores[a] as number) - (scores[b] as number));
   let positives = 0;
   let positiveRankSum = 0;
@@ -24,6 +25,12 @@ export function rocAuc(labels: ArrayLike<number>, scores: ArrayLike<number>): nu
   const negatives = order.length - positives;
   if (positives === 0 || negatives === 0) return Number.NaN;
   return (positiveRankSum - (positives * (positives + 1)) / 2) / (positives * negatives);
+}
+
+export function checkFinite(scores: ArrayLike<number>): void {
+  for (let i = 0; i < scores.length; i++) {
+    if (!Number.isFinite(scores[i] as number)) throw new RangeError(`score ${i} is ${scores[i]}: ranking metrics need finite scores`);
+  }
 }
 
 export function checkSameLength(labels: ArrayLike<number>, scores: ArrayLike<number>): void {

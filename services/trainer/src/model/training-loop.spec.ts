@@ -80,6 +80,17 @@ describe('trainClassifier', () => {
     model.dispose();
   });
 
+  it('fails with the reason when the model scores the validation split non-finite (diverged)', async () => {
+    await useBackend('cpu');
+    const rows = syntheticRows(200, 6);
+    const model = buildClassifier(rows.inputs.width, [4], 1);
+    const nan = model.getWeights().map((w) => tf.fill(w.shape, Number.NaN));
+    model.setWeights(nan);
+    tf.dispose(nan);
+    await expect(trainClassifier(model, rows, { ...settings, epochs: 3 })).rejects.toThrow(/non-finite scores \(40 of 40 validation \(epoch 1\) rows.*lower learning rate/);
+    model.dispose();
+  });
+
   it('stops after the batch during which it was asked to', async () => {
     await useBackend('cpu');
     const rows = syntheticRows(400, 3);

@@ -1,6 +1,7 @@
 import * as tf from '@tensorflow/tfjs';
 import { denseBatch, type ModelInputs } from '@kuroshio/model-runtime';
 import { derivedSeed, seededRandom, shuffleInPlace } from '../dataset/seeded-random.js';
+import { assertFiniteScores } from '../evaluation/finite-scores.js';
 import { rocAuc } from '../evaluation/roc-auc.js';
 
 export interface TrainingSettings {
@@ -145,6 +146,7 @@ export function weightedBinaryCrossEntropy(labels: tf.Tensor, probabilities: tf.
 function validationReport(model: tf.Sequential, rows: TrainingRows, epoch: number, loss: number, batchSize: number): EpochReport {
   if (rows.validation.length === 0) return { epoch, loss, valLoss: Number.NaN, valAuc: Number.NaN };
   const scores = predictScores(model, rows.inputs, rows.validation, batchSize);
+  assertFiniteScores(scores, `validation (epoch ${epoch})`);
   const labels = pick(rows.labels, rows.validation, 0, rows.validation.length);
   const weights = pick(rows.weights, rows.validation, 0, rows.validation.length);
   let sum = 0;
