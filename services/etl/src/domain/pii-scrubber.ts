@@ -6,5 +6,7 @@ import type { PiiCounts } from '../pii/index.js';
  */
 export interface PiiScrubber {
   scrubText(text: string): { text: string; found: PiiCounts };
+  /** JSON text that does not parse: escapes count as boundaries. */
+  scrubJsonText(text: string): { text: string; found: PiiCounts };
   scrubJson<T>(value: T, explicitPiiPaths?: readonly string[]): { value: T; found: PiiCounts };
 }

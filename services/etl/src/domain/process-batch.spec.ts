@@ -168,4 +168,51 @@ describe('processBatch', () => {
     expect(out.clean.map((event) => event.schemaVersion)).toEqual([0, 0]);
     expect(out.outcomes.map((outcome) => outcome.late)).toEqual([false, true]);
   });
+
+  describe('raw/ and dead letters of PII after JSON escapes (a LINE text with line breaks and tabs)', () => {
+    const text = '您好\n我的電話\n0912345678\n身分證\nA123456789\t卡號\t4111111111111111\n請寄到\nwang@example.com';
+    const clear = ['0912345678', 'A123456789', '4111111111111111', 'wang@example.com'];
+    const line = (messageId: string, envelope: Record<string, unknown> = {}) =>
+      rawEventValue({ messageId, event: 'Support Chat', properties: { text }, context: { channel: 'line' }, ...envelope });
+    const archivedText = (value: string | null) => (JSON.parse(value!) as { envelope: { properties: { text: string } } }).envelope.properties.text;
+
+    it('scrubs the archived copy of a deduplicated record as the accepted one', () => {
+      const out = processBatch(batchOf([rawRecord(line('d-1')), rawRecord(line('d-1'))]), processing());
+      expect(out.outcomes.map((outcome) => outcome.outcome)).toEqual(['accepted', 'deduplicated']);
+      const [accepted, duplicate] = out.archived.map((entry) => entry.line.value);
+      for (const value of clear) expect(duplicate).not.toContain(value);
+      expect(archivedText(duplicate)).toBe(archivedText(accepted!));
+      expect(archivedText(duplicate)).toBe(out.clean[0]!.value.envelope.properties?.text);
+    });
+
+    it('scrubs a record the contract rejects, in raw/ and in the dead letter', () => {
+      const out = processBatch(batchOf([rawRecord(line('v-1', { userId: 42 }))]), processing());
+      expect(out.rejected[0]!.deadLetter.stage).toBe('etl.validate');
+      for (const value of clear) {
+        expect(out.archived[0]!.line.value).not.toContain(value);
+        expect(out.rejected[0]!.deadLetter.payload.data).not.toContain(value);
+      }
+      expect(archivedText(out.rejected[0]!.deadLetter.payload.data)).toContain(`請寄到\n${'tok_email_'}`);
+    });
+
+    it('scrubs a record whose tokenisation failed, in raw/ and in the dead letter', () => {
+      const tokenizer = new PiiTokenizer({ key: Buffer.alloc(32, 7) });
+      // Fails on the envelope's own fields (as a bug in the tokenizer would), not on the whole record.
+      const failing = {
+        scrubText: (value: string) => tokenizer.scrubText(value),
+        scrubJsonText: (value: string) => tokenizer.scrubJsonText(value),
+        scrubJson: <T>(value: T, paths?: readonly string[]) => {
+          if (typeof value === 'object' && value !== null && !('envelope' in value)) throw new Error('tokenizer broke');
+          return tokenizer.scrubJson(value, paths);
+        },
+      };
+      const out = processBatch(batchOf([rawRecord(line('t-1'))]), { ...processing(), scrubber: failing });
+      expect(out.rejected[0]!.deadLetter.stage).toBe('etl.tokenise');
+      for (const value of clear) {
+        expect(out.archived[0]!.line.value).not.toContain(value);
+        expect(out.rejected[0]!.deadLetter.payload.data).not.toContain(value);
+      }
+    });
+  });
 });
+

@@ -4,8 +4,6 @@ import {
   partitionKey,
   type CleanEnvelope,
   type DeadLetterStage,
-  type EventEnvelope,
-  type RawEventValue,
   type ValidationIssue,
 } from '@kuroshio/contracts';
 import type { ArchivedRecord, CleanEvent, ProcessedBatch, RecordOutcome, RejectedRecord } from './batch-outcome.js';
@@ -61,20 +59,19 @@ function processRecord(
   const kafkaTime = new Date(Number(record.timestamp));
   const decoded = decodeRecord(record.value);
   if (!decoded.ok) {
-    const value = scrubUnvalidated(record, decoded.parsed, processing);
+    const value = scrubUnvalidated(record, decoded.text, decoded.parsed, processing);
     out.archived.push({ line: rawArchiveLine(record, value, scrubber), eventTime: kafkaTime });
     reject(record, value, { stage: decoded.stage, errorCode: decoded.errorCode, issues: decoded.issues }, identityOf(decoded.parsed), kafkaTime, processing, processedAt, out);
     return;
   }
-  const raw = decoded.value;
-  const envelope = raw.envelope;
+  const envelope = decoded.value.envelope;
   const settled = settleEventTime(envelope, processing.eventTime);
   // An implausible event time still needs an hour partition in raw/: the record's Kafka time.
   const time = settled.implausible ? { ...settled, archiveTime: kafkaTime } : { ...settled, archiveTime: settled.eventTime };
   const identity = { tenant: envelope.tenant, source: envelope.source, type: envelope.type, event: envelope.event ?? '', messageId: envelope.messageId };
 
   if (processing.dedup.isDuplicate(envelope.tenant, envelope.messageId, coordinatesOf(record))) {
-    const value = scrubRecordValue(decoded.text, scrubber);
+    const value = scrubRecordValue(decoded.text, decoded.parsed, scrubber, recordPiiPaths(processing.schemas.versionsOf(envelope.type, envelope.event)[0]));
     out.archived.push({ line: rawArchiveLine(record, value, scrubber), eventTime: time.archiveTime });
     out.outcomes.push({ record, outcome: 'deduplicated', ...identity, stage: '', errorCode: '', late: time.late, future: time.future, eventTime: time.archiveTime });
     return;
@@ -91,16 +88,13 @@ function processRecord(
   try {
     tokenised = tokeniseEnvelope(normalised, explicitPaths, scrubber);
   } catch (error) {
-    const value = scrubRecordValue(decoded.text, scrubber);
+    const value = scrubRecordValue(decoded.text, decoded.parsed, scrubber, recordPiiPaths(schema));
     out.archived.push({ line: rawArchiveLine(record, value, scrubber), eventTime: time.archiveTime });
     const issues = [{ path: '', code: 'tokenisation_failed', message: (error as Error).message }];
     reject(record, value, { stage: 'etl.tokenise', errorCode: 'TOKENISATION_FAILED', issues }, identity, time.archiveTime, processing, processedAt, out);
     return;
   }
-  const value = scrubRecordValue(decoded.text, scrubber, tokenised.replacements, {
-    reserialiseNow: tokenised.structuralChange,
-    reserialiseWith: () => JSON.stringify(withEnvelope(raw, tokenised.envelope)),
-  });
+  const value = scrubRecordValue(decoded.text, decoded.parsed, scrubber, recordPiiPaths(schema));
   out.archived.push({ line: rawArchiveLine(record, value, scrubber), eventTime: time.archiveTime });
 
   if (time.implausible) {
@@ -186,6 +180,6 @@ function reject(
   });
 }
 
-function withEnvelope(raw: RawEventValue, tokenised: CleanEnvelope): RawEventValue {
-  return { ...raw, envelope: tokenised as EventEnvelope };
+function recordPiiPaths(schema: EventSchemaVersion | undefined): readonly string[] {
+  return schema?.recordPiiPaths ?? [];
 }

@@ -1,3 +1,4 @@
+import { treeChanges } from './changed-paths.js';
 import type { PiiScrubber } from './pii-scrubber.js';
 import type { RawRecord } from './raw-record.js';
 
@@ -13,7 +14,7 @@ export interface RawArchiveLine {
   /** The value bytes as text (UTF-8, or base64 when `valueEncoding` says so). */
   value: string | null;
   valueEncoding: 'utf8' | 'base64';
-  /** True when the value had to be re-serialised to remove PII the text could not be edited for. */
+  /** True when bytes other than the replaced values changed: the value had to be re-serialised. */
   reserialised?: true;
 }
 
@@ -26,40 +27,51 @@ export interface ScrubbedValue {
 const strictUtf8 = new TextDecoder('utf-8', { fatal: true });
 
 /**
- * The record's value with PII removed but otherwise byte for byte: pattern PII replaced in the text
- * itself, and values the clean pipeline tokenised (explicit `x-pii` fields) replaced where they
- * stand as JSON strings. Bytes that are not UTF-8 are scanned as Latin-1 (one char per byte, so the
- * edit is byte-exact) and kept as base64. A string is the value already decoded as strict UTF-8
- * (saves decoding every accepted record twice).
+ * The record's value with PII removed. When the text parses, its decoded tree is scrubbed exactly as
+ * clean/ is (every string, key and card-like number, plus the `piiPaths` marked in the schema,
+ * relative to the record value: `envelope.traits.name`), because scanning JSON text misses values
+ * after an escape (`\n0912345678`) and written as escapes (`\u0030912…`). A tree without PII
+ * keeps its bytes exactly. A scrubbed tree is written back as JSON.stringify writes it: where the
+ * text was JSON.stringify's own (the collector's) the bytes differ only where values were
+ * replaced; otherwise the tokens are edited into the text if the edit parses back to the scrubbed
+ * tree, and only failing that is the value re-serialised (and marked so). Text that does not parse,
+ * and bytes that are not UTF-8 (read as Latin-1, one char per byte, kept as base64), are scanned as
+ * text with JSON escapes as boundaries. `parsed` is the value's JSON.parse result, undefined when
+ * it did not parse; a string `value` is the bytes already decoded as strict UTF-8.
  */
-export function scrubRecordValue(
-  value: Buffer | string | null,
-  scrubber: PiiScrubber,
-  replacements: ReadonlyArray<readonly [string, string]> = [],
-  options: { reserialiseNow?: boolean; reserialiseWith?: () => string } = {},
-): ScrubbedValue {
-  const { reserialiseNow = false, reserialiseWith } = options;
+export function scrubRecordValue(value: Buffer | string | null, parsed: unknown, scrubber: PiiScrubber, piiPaths: readonly string[] = []): ScrubbedValue {
   if (value === null) return { text: null, encoding: 'utf8', reserialised: false };
-  if (reserialiseNow && reserialiseWith !== undefined) return { text: scrubber.scrubText(reserialiseWith()).text, encoding: 'utf8', reserialised: true };
   let text: string;
   try {
     text = typeof value === 'string' ? value : strictUtf8.decode(value);
   } catch {
-    const scrubbed = scrubber.scrubText((value as Buffer).toString('latin1')).text;
+    const scrubbed = scrubber.scrubJsonText(value.toString('latin1')).text;
     return { text: Buffer.from(scrubbed, 'latin1').toString('base64'), encoding: 'base64', reserialised: false };
   }
-  // Whole-value replacements first: a pattern replaced inside an explicit field would otherwise
-  // stop the field's original text from matching, leaving the rest of it in clear.
-  for (const [before, after] of replacements) {
-    const quoted = JSON.stringify(before);
-    if (!text.includes(quoted)) {
-      // Escaped differently than JSON.stringify would (\u sequences): edit the parsed value instead.
-      if (reserialiseWith !== undefined) return { text: scrubber.scrubText(reserialiseWith()).text, encoding: 'utf8', reserialised: true };
-      continue;
-    }
-    text = text.replaceAll(quoted, JSON.stringify(after));
+  if (parsed === undefined) return { text: scrubber.scrubJsonText(text).text, encoding: 'utf8', reserialised: false };
+  const { value: scrubbed } = scrubber.scrubJson(parsed, piiPaths);
+  if (scrubbed === parsed) return { text, encoding: 'utf8', reserialised: false };
+  const serialised = JSON.stringify(scrubbed);
+  if (JSON.stringify(parsed) === text) return { text: serialised, encoding: 'utf8', reserialised: false };
+  const edited = editedInPlace(text, parsed, scrubbed, serialised);
+  return edited === undefined ? { text: serialised, encoding: 'utf8', reserialised: true } : { text: edited, encoding: 'utf8', reserialised: false };
+}
+
+/**
+ * The text with each replaced string's JSON form swapped for its token's, kept only if it parses
+ * back to the scrubbed tree: a value escaped otherwise than JSON.stringify escapes it, or a quoted
+ * value that also occurs inside another string, would leave PII or corrupt the text.
+ */
+function editedInPlace(text: string, parsed: unknown, scrubbed: unknown, serialised: string): string | undefined {
+  const { replaceable, other } = treeChanges(parsed, scrubbed);
+  if (other) return undefined;
+  let edited = text;
+  for (const [before, after] of replaceable) edited = edited.replaceAll(JSON.stringify(before), JSON.stringify(after));
+  try {
+    return JSON.stringify(JSON.parse(edited)) === serialised ? edited : undefined;
+  } catch {
+    return undefined;
   }
-  return { text: scrubber.scrubText(text).text, encoding: 'utf8', reserialised: false };
 }
 
 export function rawArchiveLine(record: RawRecord, value: ScrubbedValue, scrubber: PiiScrubber): RawArchiveLine {

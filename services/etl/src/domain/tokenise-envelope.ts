@@ -12,10 +12,6 @@ export interface TokenisedEnvelope {
   readonly envelope: CleanEnvelope;
   /** e.g. `properties.email`, `userId`. */
   readonly tokenizedPaths: string[];
-  /** Values replaced (before → after) where both are strings, to apply to the archived raw text. */
-  readonly replacements: Array<[string, string]>;
-  /** A value other than a string was replaced (an explicit PII object): raw text must be re-serialised. */
-  readonly structuralChange: boolean;
 }
 
 /**
@@ -30,12 +26,6 @@ export function tokeniseEnvelope(envelope: CleanEnvelope, explicitPaths: readonl
   }
   const { value: scrubbed } = scrubber.scrubJson(part, explicitPaths);
   // scrubJson copies on write: the same object back means no PII, and nothing to compare or copy.
-  if (scrubbed === part) return { envelope, tokenizedPaths: [], replacements: [], structuralChange: false };
-  const { paths, replaceable, other } = treeChanges(part, scrubbed);
-  return {
-    envelope: { ...envelope, ...scrubbed },
-    tokenizedPaths: paths.slice(0, 1000),
-    replacements: replaceable,
-    structuralChange: other,
-  };
+  if (scrubbed === part) return { envelope, tokenizedPaths: [] };
+  return { envelope: { ...envelope, ...scrubbed }, tokenizedPaths: treeChanges(part, scrubbed).paths.slice(0, 1000) };
 }

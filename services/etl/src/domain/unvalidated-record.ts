@@ -17,16 +17,12 @@ export function identityOf(parsed: unknown): { tenant?: string; source?: string;
 }
 
 /**
- * A record that failed the contract: pattern PII replaced in its text; when it still parses as an
- * envelope of an event whose schema marks fields as PII, those are tokenised too (re-serialised).
+ * A record that failed the contract, scrubbed for raw/ and the dead letter: its parsed tree when it
+ * is JSON (with the fields its event's schema marks as PII, if it still names one), else its text.
  */
-export function scrubUnvalidated(record: RawRecord, parsed: unknown, processing: { schemas: EventSchemas; scrubber: PiiScrubber }): ScrubbedValue {
+export function scrubUnvalidated(record: RawRecord, text: string | undefined, parsed: unknown, processing: { schemas: EventSchemas; scrubber: PiiScrubber }): ScrubbedValue {
   const identity = identityOf(parsed);
   const type = identity.type as EventEnvelope['type'] | undefined;
   const schema = type === undefined ? undefined : processing.schemas.versionsOf(type, identity.event)[0];
-  if (schema === undefined || schema.piiPaths.length === 0) return scrubRecordValue(record.value, processing.scrubber);
-  return scrubRecordValue(record.value, processing.scrubber, [], {
-    reserialiseNow: true,
-    reserialiseWith: () => JSON.stringify(processing.scrubber.scrubJson(parsed, schema.recordPiiPaths).value),
-  });
+  return scrubRecordValue(text ?? record.value, parsed, processing.scrubber, schema?.recordPiiPaths ?? []);
 }

@@ -2,6 +2,7 @@ import { createSecretKey, type KeyObject } from 'node:crypto';
 import { canonicalEmailAddress } from './email-address.js';
 import { compilePiiPaths, type CompiledPiiPaths, rootCursors } from './explicit-pii-paths.js';
 import { foldFullwidth } from './fullwidth-folding.js';
+import { maskJsonEscapes } from './json-escape-masking.js';
 import { canonicalPaymentCard } from './payment-card.js';
 import { canonicalPhoneNumber } from './phone-number.js';
 import { emptyPiiCounts, type PiiCounts, type PiiKind } from './pii-kind.js';
@@ -85,6 +86,16 @@ export class PiiTokenizer {
   }
 
   /**
+   * JSON text that could not be parsed (so its values cannot be scrubbed one by one): scanned with
+   * its backslash escapes as boundaries, so a value right after `\n` is found and no token is glued
+   * to an escape. Text that parses should go through `scrubJson`, which sees the decoded values.
+   */
+  scrubJsonText(text: string): ScrubTextResult {
+    const found = emptyPiiCounts();
+    return { text: this.#scrub(text, found, maskJsonEscapes(text)), found };
+  }
+
+  /**
    * The value with every string scrubbed, copied on write (unchanged subtrees are the input's own;
    * the input is never mutated). `explicitPiiPaths` (dot paths, "*" for any key or
    * index) are tokenised whole; pass the same array each time and it is compiled once.
@@ -114,10 +125,11 @@ export class PiiTokenizer {
     return compiled;
   }
 
-  #scrub(text: string, found: PiiCounts): string {
+  /** `view` is what detection reads: the text itself, or a copy of the same length with escapes masked. */
+  #scrub(text: string, found: PiiCounts, view: string = text): string {
     let out = '';
     let last = 0;
-    scanPii(text, (hit) => {
+    scanPii(view, (hit) => {
       out += text.slice(last, hit.start) + this.#token(hit.kind, hit.canonical);
       last = hit.end;
       found[hit.kind]++;
