@@ -52,6 +52,24 @@ describe('OnlineReads', () => {
     expect(result.rows[0]![0]).toMatchObject({ status: 'present', value: 5 });
     expect(result.rows[1]![0]).toEqual({ status: 'not_found', value: null, eventTimeMs: null });
   });
+
+  it('answers UNAVAILABLE, listing them, for features whose window reaches before the state is complete', () => {
+    const completeFrom = T - 3 * DAY_MS;
+    const reads = new OnlineReads(stateWithCharges, limits, () => true, () => completeFrom);
+    expect(reads.read([ref('count_1d')], ['c1'], T).rows[0]![0]).toMatchObject({ status: 'present', value: 5 });
+    const error = thrown(() => reads.read([ref('count_1d'), ref('count_7d'), ref('days_since_charge')], ['c1'], T));
+    expect(error.code).toBe('UNAVAILABLE');
+    expect(error.reason).toBe('online_state_incomplete');
+    expect(error.details).toEqual({
+      completeFrom: new Date(completeFrom).toISOString(),
+      features: [
+        { feature: 'test_charges@1.count_7d', availableFrom: new Date(completeFrom + 7 * DAY_MS).toISOString() },
+        { feature: 'test_charges@1.days_since_charge', availableFrom: new Date(completeFrom + 30 * DAY_MS).toISOString() },
+      ],
+    });
+    // A window starting exactly at the coverage holds every event.
+    expect(reads.read([ref('count_7d')], ['c1'], completeFrom + 7 * DAY_MS).rows).toHaveLength(1);
+  });
 });
 
 describe('state snapshots', () => {

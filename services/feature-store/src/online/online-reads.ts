@@ -1,7 +1,7 @@
 import { DomainError } from '@kuroshio/service-kit';
 import type { FeatureValue } from '../views/feature-value.js';
 import type { FeatureRef, FeatureValueType } from '../views/feature-view.js';
-import type { OnlineState } from './state/online-state.js';
+import type { OnlineFeature, OnlineState } from './state/online-state.js';
 
 /** Online values for features × entities, with the view versions actually served (0 pinned). */
 export interface OnlineReadResult {
@@ -22,13 +22,17 @@ export interface ReadLimits {
  * Validates a read and answers it from a state as of `asOfMs` (exact back to the retention slack,
  * FEATURE_STORE_ONLINE_RETENTION_SLACK_MS). Bad requests fail before the readiness check so a caller
  * learns about them at once: INVALID_ARGUMENT for unknown views, versions or features (all listed),
- * mixed entities or too many entities; then UNAVAILABLE while the state has not caught up.
+ * mixed entities or too many entities; then UNAVAILABLE while the state has not caught up, and
+ * UNAVAILABLE for features whose window reaches before the instant from which the state holds
+ * every event (the proto has no per-value status for "incomplete"; a partial answer is not given).
  */
 export class OnlineReads {
   constructor(
     private readonly state: () => OnlineState,
     private readonly limits: ReadLimits,
     private readonly ready: () => boolean,
+    /** Events from this instant on are all in the state; -Infinity when every event is. */
+    private readonly completeFromMs: () => number = () => -Infinity,
   ) {}
 
   read(refs: readonly FeatureRef[], entityIds: readonly string[], asOfMs: number): OnlineReadResult {
@@ -55,10 +59,31 @@ export class OnlineReads {
     if (!this.ready()) {
       throw new DomainError('UNAVAILABLE', 'the online state is still replaying events.clean after a start', { reason: 'online_state_catching_up' });
     }
+    const completeFromMs = this.completeFromMs();
+    if (completeFromMs !== -Infinity) refuseIncomplete(resolved, asOfMs, completeFromMs);
     return {
       features: resolved.map((feature) => feature.ref),
       valueTypes: resolved.map((feature) => feature.plan.definition.valueType),
       rows: state.read(resolved, entityIds, asOfMs),
     };
   }
+}
+
+/**
+ * UNAVAILABLE listing every feature whose window [asOf - window, asOf) starts before the state is
+ * complete: its value would silently miss events. `availableFrom` says when each becomes servable.
+ */
+function refuseIncomplete(features: readonly OnlineFeature[], asOfMs: number, completeFromMs: number): void {
+  const incomplete = features.filter((feature) => asOfMs - feature.plan.windowMs < completeFromMs);
+  if (incomplete.length === 0) return;
+  const completeFrom = new Date(completeFromMs).toISOString();
+  const listed = incomplete.map((feature) => ({
+    feature: `${feature.ref.featureView}@${feature.ref.version}.${feature.ref.feature}`,
+    availableFrom: new Date(completeFromMs + feature.plan.windowMs).toISOString(),
+  }));
+  throw new DomainError(
+    'UNAVAILABLE',
+    `the online state holds every event only from ${completeFrom}; these windows reach earlier: ${listed.map((entry) => `${entry.feature} (from ${entry.availableFrom})`).join(', ')}`,
+    { reason: 'online_state_incomplete', details: { completeFrom, features: listed } },
+  );
 }
