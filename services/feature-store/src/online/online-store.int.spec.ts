@@ -5,7 +5,7 @@ import { encodeTopicValue, grpcJs, grpcServiceOptions, TOPICS, type CleanEventVa
 import { KafkaClient, KafkaModule } from '@kuroshio/kafka';
 import { ObjectStore, ObjectStoreModule } from '@kuroshio/object-store';
 import { startService, type RunningService } from '@kuroshio/service-kit';
-import { createLogger } from '@kuroshio/telemetry';
+import { createLogger, metricsRegistry } from '@kuroshio/telemetry';
 import { freePort, stackEndpoints, uniqueName, waitFor } from '@kuroshio/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { chargesView } from '../testing/test-views.js';
@@ -61,6 +61,7 @@ async function startOnlineStore(): Promise<RunningService<unknown> & { store: On
 
 let sequence = 0;
 const produced: (TimedViewEvent & { customer: string })[] = [];
+const sent: { key: string; value: Buffer }[] = [];
 
 /** Clean events as the ETL publishes them, keyed by customer; remembered for the expected values. */
 async function produce(kafka: KafkaClient, count: number): Promise<void> {
@@ -89,8 +90,22 @@ async function produce(kafka: KafkaClient, count: number): Promise<void> {
     produced.push({ customer, messageId: value.envelope.messageId, type: 'track', event: 'Carrier Billing Charge', eventTimeMs, properties });
     return { key: customer, value: encodeTopicValue(TOPICS.eventsClean, value) };
   });
+  sent.push(...messages);
   for (let i = 0; i < messages.length; i += 1_000) await producer.send(topic, messages.slice(i, i + 1_000));
   await producer.disconnect();
+}
+
+/** What an ETL replay of a raw batch does: the first `count` clean records again, same raw coordinates. */
+async function produceReplay(kafka: KafkaClient, count: number): Promise<void> {
+  const producer = kafka.producer();
+  await producer.connect();
+  await producer.send(topic, sent.slice(0, count));
+  await producer.disconnect();
+}
+
+async function duplicatesDropped(): Promise<number> {
+  const { values } = await metricsRegistry.getSingleMetric('feature_store_online_events_total')!.get();
+  return values.find((value) => value.labels['outcome'] === 'duplicate')?.value ?? 0;
 }
 
 function expectedValues(asOfMs: number) {
@@ -144,6 +159,7 @@ describe('online store against Kafka and S3', () => {
     expect(await snapshotKeys()).toHaveLength(1);
 
     await produce(kafka, 20_000);
+    await produceReplay(kafka, 300); // already in the snapshot: counted once
     const second = await startOnlineStore();
     let valuesBeforeKill: unknown;
     try {
@@ -156,6 +172,11 @@ describe('online store against Kafka and S3', () => {
       await expect(second.store.check()).resolves.toBeUndefined();
       valuesBeforeKill = await second.store.read(refs, customers, asOf);
       expect(valuesBeforeKill).toEqual(expectedValues(asOf));
+      const duplicatesBefore = await duplicatesDropped();
+      expect(duplicatesBefore).toBeGreaterThanOrEqual(300);
+      await produceReplay(kafka, 20_300); // replayed while running, after more than one raw batch
+      await waitFor(async () => (await duplicatesDropped()) >= duplicatesBefore + 20_300, { timeoutMs: 60_000, description: 'the replay consumed' });
+      expect(await second.store.read(refs, customers, asOf)).toEqual(valuesBeforeKill);
       await second.store.crash();
     } finally {
       await second.close();

@@ -1,7 +1,8 @@
-import { decodeTopicValue, describeIssues, partitionKey, TOPICS, type CleanEventValue } from '@kuroshio/contracts';
+import { decodeTopicValue, describeIssues, partitionKey, TOPICS, type CleanEventValue, type KafkaCoordinates } from '@kuroshio/contracts';
 import type { OnlineEvent } from '../state/event-match.js';
 
-export type DecodedCleanEvent = { ok: true; event: OnlineEvent } | { ok: false; reason: string };
+/** `raw`: the events.raw record the ETL made it from; a replayed batch produces it again with the same coordinates. */
+export type DecodedCleanEvent = { ok: true; event: OnlineEvent; raw: KafkaCoordinates } | { ok: false; reason: string };
 
 /** An events.clean envelope as the online state sees it; the customer is userId, else anonymousId. */
 export function onlineEventOf(value: CleanEventValue): OnlineEvent {
@@ -25,5 +26,5 @@ export function decodeCleanEvent(bytes: Uint8Array | null): DecodedCleanEvent {
   if (!decoded.ok) return { ok: false, reason: describeIssues(decoded.issues) };
   const event = onlineEventOf(decoded.value);
   if (!Number.isFinite(event.timeMs)) return { ok: false, reason: `unparseable timestamp ${decoded.value.envelope.timestamp}` };
-  return { ok: true, event };
+  return { ok: true, event, raw: decoded.value.processing.raw };
 }
