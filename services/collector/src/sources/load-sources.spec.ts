@@ -23,6 +23,13 @@ describe('parseSources', () => {
     expect(JSON.stringify(result.sources[0])).toContain(REDACTED);
   });
 
+  it('keeps the write-key digest a Secret, out of the logged configuration', () => {
+    const result = parseSources(JSON.stringify([entry]), {});
+    if (!result.ok) throw new Error(result.problems.join());
+    expect(result.sources[0]?.writeKeySha256.reveal()).toBe(HASH);
+    expect(JSON.stringify(result.sources[0])).not.toContain(HASH);
+  });
+
   it('lists every problem by entry without quoting values', () => {
     const result = parseSources(
       JSON.stringify([

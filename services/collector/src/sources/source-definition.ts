@@ -17,8 +17,12 @@ export interface Source {
   readonly channel: Channel;
   /** Channels the source may send for; an event naming another is rejected. */
   readonly allowedChannels: readonly Channel[];
-  /** Lower-case hex SHA-256 of the write key; the key itself is never configured or stored. */
-  readonly writeKeySha256: string;
+  /**
+   * Lower-case hex SHA-256 of the write key; the key itself is never configured or stored. A
+   * Secret all the same: an unsalted digest of a human-chosen key can be brute-forced, so it stays
+   * out of the logged configuration.
+   */
+  readonly writeKeySha256: Secret;
   readonly lineChannelSecret: Secret | undefined;
   readonly rateLimit: RateLimit | undefined;
 }
@@ -70,7 +74,7 @@ export function sourceFromEntry(entry: SourceEntry, env: Readonly<Record<string,
     id: entry.source,
     channel: entry.channel,
     allowedChannels: entry.allowedChannels ?? [...CHANNELS],
-    writeKeySha256: entry.writeKeySha256,
+    writeKeySha256: new Secret(entry.writeKeySha256),
     lineChannelSecret: secretValue === undefined ? undefined : new Secret(secretValue),
     rateLimit: entry.rateLimit,
   };

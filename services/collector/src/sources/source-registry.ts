@@ -16,7 +16,8 @@ export class SourceRegistry {
 
   constructor(sources: readonly Source[]) {
     for (const source of sources) {
-      this.#byDigest.set(source.writeKeySha256, { source, digest: Buffer.from(source.writeKeySha256, 'hex') });
+      const digest = source.writeKeySha256.reveal();
+      this.#byDigest.set(digest, { source, digest: Buffer.from(digest, 'hex') });
       this.#byId.set(source.id, source);
     }
   }

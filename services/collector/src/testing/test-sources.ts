@@ -18,7 +18,7 @@ export function testSource(options: {
     id: options.id ?? 'web-bank',
     channel: options.channel ?? 'web',
     allowedChannels: options.allowedChannels ?? ['web', 'app', 'line', 'iot', 'branch', 'callcenter'],
-    writeKeySha256: hashWriteKey(options.writeKey ?? 'key-web-bank'),
+    writeKeySha256: new Secret(hashWriteKey(options.writeKey ?? 'key-web-bank')),
     lineChannelSecret: options.lineChannelSecret === undefined ? undefined : new Secret(options.lineChannelSecret),
     rateLimit: options.rateLimit,
   };
