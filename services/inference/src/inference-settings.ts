@@ -70,7 +70,10 @@ function file() {
 // it) so they are reported even when another INFERENCE_* key is wrong.
 const crossKeyRules = z
   .object({
+    GRPC_HOST: z.string().optional(),
     INFERENCE_AUTH: z.string().optional(),
+    // A malformed value is reported by the field schema; here it counts as not set.
+    INFERENCE_INSECURE_API_KEYS_WITHOUT_TLS: envBoolean().optional().catch(undefined),
     INFERENCE_API_KEY_SHA256: z.string().optional(),
     INFERENCE_TLS_CERT_FILE: z.string().optional(),
     INFERENCE_TLS_KEY_FILE: z.string().optional(),
@@ -84,6 +87,20 @@ const crossKeyRules = z
         const missing = env.INFERENCE_TLS_CERT_FILE === undefined ? 'INFERENCE_TLS_CERT_FILE' : 'INFERENCE_TLS_KEY_FILE';
         ctx.addIssue({ code: 'custom', path: [missing], message: 'the TLS certificate and key come together' });
       }
+      // An API key is a bearer secret: sent in clear, anyone on the path can replay it. Loopback never
+      // leaves the host; a mesh sidecar or node-local TLS terminator is the opt-out's case.
+      if (
+        env.INFERENCE_AUTH === 'api-key' &&
+        env.INFERENCE_TLS_CERT_FILE === undefined &&
+        !isLoopback(env.GRPC_HOST ?? '127.0.0.1') &&
+        env.INFERENCE_INSECURE_API_KEYS_WITHOUT_TLS !== true
+      ) {
+        ctx.addIssue({
+          code: 'custom',
+          path: ['INFERENCE_TLS_CERT_FILE'],
+          message: `required when INFERENCE_AUTH=api-key and the server listens beyond loopback (GRPC_HOST=${env.GRPC_HOST}): x-api-key would travel in clear. Set INFERENCE_TLS_CERT_FILE/INFERENCE_TLS_KEY_FILE, or INFERENCE_INSECURE_API_KEYS_WITHOUT_TLS=true where something else encrypts the traffic`,
+        });
+      }
       if (env.INFERENCE_AUTH === 'mtls') {
         for (const key of ['INFERENCE_TLS_CERT_FILE', 'INFERENCE_TLS_KEY_FILE', 'INFERENCE_TLS_CLIENT_CA_FILE'] as const) {
           if (env[key] === undefined) ctx.addIssue({ code: 'custom', path: [key], message: 'required when INFERENCE_AUTH=mtls' });
@@ -93,6 +110,11 @@ const crossKeyRules = z
         ctx.addIssue({ code: 'custom', path: ['INFERENCE_TLS_CLIENT_CA_FILE'], message: 'only used with INFERENCE_AUTH=mtls' });
       }
     });
+
+/** 127.0.0.0/8, ::1 and localhost: addresses no other host can reach. */
+function isLoopback(host: string): boolean {
+  return host === 'localhost' || host === '::1' || host === '[::1]' || /^127(\.\d{1,3}){3}$/.test(host);
+}
 
 /** INFERENCE_* variables (see services/inference/README.md). */
 export function inferenceSettingsConfig() {
@@ -141,6 +163,8 @@ export function inferenceSettingsConfig() {
       INFERENCE_TLS_CERT_FILE: file(),
       INFERENCE_TLS_KEY_FILE: file(),
       INFERENCE_TLS_CLIENT_CA_FILE: file(),
+      // Checked by crossKeyRules; parsed here so that a value other than true/false is reported.
+      INFERENCE_INSECURE_API_KEYS_WITHOUT_TLS: envBoolean().default(false),
     });
   return z
     .preprocess((env) => ({ fields: env, rules: env }), z.object({ fields, rules: crossKeyRules }))
