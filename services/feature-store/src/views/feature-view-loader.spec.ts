@@ -132,6 +132,15 @@ features:
     expect(problemsOf(`${GOOD}\nowner: someone`)[0]).toMatch(/Map keys must be unique/);
   });
 
+  it('rejects a window longer than the view TTL, naming the view and the feature', () => {
+    // Events older than the TTL make a value EXPIRED, so such a window could never be filled.
+    const longWindow = GOOD.replace('window: 30d', 'window: 365d');
+    expect(problemsOf(longWindow)).toEqual([
+      'views.yaml: features[1].window: billing version 1, feature last_merchant_30d: window 365d is longer than the view ttl 90d (older events are EXPIRED); shorten the window or raise the ttl',
+    ]);
+    expect(() => parseFeatureViews([{ file: 'views.yaml', text: GOOD.replace('window: 30d', 'window: 90d') }])).not.toThrow();
+  });
+
   it('fails on a missing or empty directory', async () => {
     await expect(loadFeatureViews('/nonexistent/feature-views')).rejects.toThrow(/cannot read the feature-view directory/);
   });

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { parseDurationText } from './duration-text.js';
+import { formatDurationText, parseDurationText } from './duration-text.js';
 import type { Aggregation, FeatureDefinition, FeatureValueType, FeatureView, FilterOperator, PropertyFilter } from './feature-view.js';
 
 /**
@@ -122,6 +122,14 @@ export const featureViewDocumentSchema = z
     view.features.forEach((feature, index) => {
       if (seen.has(feature.name)) context.addIssue({ code: 'custom', path: ['features', index, 'name'], message: `duplicate feature ${feature.name}` });
       seen.add(feature.name);
+      // A value whose latest event is older than the TTL is EXPIRED, so the window past the TTL could never count.
+      if (feature.window > view.ttl) {
+        context.addIssue({
+          code: 'custom',
+          path: ['features', index, 'window'],
+          message: `${view.name} version ${view.version}, feature ${feature.name}: window ${formatDurationText(feature.window)} is longer than the view ttl ${formatDurationText(view.ttl)} (older events are EXPIRED); shorten the window or raise the ttl`,
+        });
+      }
     });
     const events = new Set<string>();
     view.source.events.forEach((event, index) => {
