@@ -99,7 +99,7 @@ async function produce(kafka: KafkaClient, count: number): Promise<void> {
 async function produceReplay(kafka: KafkaClient, count: number): Promise<void> {
   const producer = kafka.producer();
   await producer.connect();
-  await producer.send(topic, sent.slice(0, count));
+  for (let i = 0; i < count; i += 1_000) await producer.send(topic, sent.slice(i, Math.min(count, i + 1_000)));
   await producer.disconnect();
 }
 
