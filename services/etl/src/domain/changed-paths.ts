@@ -5,7 +5,7 @@ export interface TreeChanges {
   readonly paths: string[];
   /** Leaves that changed from one string to another: what an in-place text replacement can reproduce. */
   readonly replaceable: Array<[string, string]>;
-  /** Some other value changed (a number or a container replaced by a token). */
+  /** Some other value changed (a number or a container replaced by a token, a key tokenised). */
   readonly other: boolean;
 }
 
@@ -36,16 +36,26 @@ export function treeChanges(before: unknown, after: unknown): TreeChanges {
     }
     const l = left as Record<string, unknown>;
     const r = right as Record<string, unknown>;
+    // The scrubbed copy keeps the members in their order; a key may itself have been tokenised, and
+    // paths are written with the scrubbed key, so that no path republishes PII.
     const keys = Object.keys(l);
-    for (const key of keys) {
-      path.push(key);
-      walk(l[key], r[key]);
-      path.pop();
+    const scrubbedKeys = Object.keys(r);
+    if (keys.length !== scrubbedKeys.length) {
+      changes.paths.push(formatPath(path));
+      changes.other = true;
+      return;
     }
-    for (const key of Object.keys(r)) {
-      if (Object.hasOwn(l, key)) continue;
-      path.push(key);
-      walk(undefined, r[key]);
+    for (let i = 0; i < keys.length; i++) {
+      const key = keys[i] as string;
+      const scrubbedKey = scrubbedKeys[i] as string;
+      path.push(scrubbedKey);
+      if (key === scrubbedKey) {
+        walk(l[key], r[key]);
+      } else {
+        changes.paths.push(formatPath(path));
+        changes.other = true;
+        if (typeof r[scrubbedKey] === 'object') walk(l[key], r[scrubbedKey]);
+      }
       path.pop();
     }
   };

@@ -64,6 +64,14 @@ describe('EventSchemas versions', () => {
     expect(schemas.check('track', 'Loan Applied', {})).toMatchObject({ ok: false, schema: { id: 'loan_applied@2' } });
   });
 
+  it('write issue paths with the keys scrubbed, so a PII key is not republished', () => {
+    const byKey = EventSchemas.fromFiles([
+      { name: 'k', version: 1, schema: { 'x-kuroshio-event': { type: 'track', event: 'K' }, type: 'object', additionalProperties: { type: 'number' } } },
+    ]);
+    const verdict = byKey.check('track', 'K', { 'wang@example.com': 'x' }, (key) => key.replace('wang@example.com', 'tok_email_x'));
+    expect(verdict.ok ? [] : verdict.issues.map((issue) => issue.path)).toEqual(['properties.tok_email_x']);
+  });
+
   it('refuse a schema that does not say which event it describes', () => {
     expect(() => EventSchemas.fromFiles([{ name: 'x', version: 1, schema: { type: 'object' } }])).toThrow(/x-kuroshio-event/);
   });

@@ -108,7 +108,8 @@ export class EventSchemas {
     return this.byEvent.get(eventKey(type, event)) ?? [];
   }
 
-  check(type: EventType, event: string | undefined, fieldValue: unknown): SchemaVerdict {
+  /** `scrubKey` rewrites the data's own keys in issue paths (a key may be PII: an e-mail address used as a key). */
+  check(type: EventType, event: string | undefined, fieldValue: unknown, scrubKey: (key: string) => string = (key) => key): SchemaVerdict {
     const versions = this.versionsOf(type, event);
     const newest = versions[0];
     if (newest === undefined) return { ok: true, schema: undefined };
@@ -117,7 +118,7 @@ export class EventSchemas {
       if (version.validate(value)) return { ok: true, schema: version };
     }
     newest.validate(value);
-    return { ok: false, schema: newest, issues: issuesOf(newest.field, newest.validate.errors ?? []) };
+    return { ok: false, schema: newest, issues: issuesOf(newest.field, newest.validate.errors ?? [], scrubKey) };
   }
 }
 
@@ -125,9 +126,9 @@ function eventKey(type: EventType, event: string | undefined): string {
   return type === 'track' ? `track:${event ?? ''}` : type;
 }
 
-function issuesOf(field: SchemaField, errors: readonly ErrorObject[]): ValidationIssue[] {
+function issuesOf(field: SchemaField, errors: readonly ErrorObject[], scrubKey: (key: string) => string): ValidationIssue[] {
   return errors.slice(0, 100).map((error) => {
-    const pointer = error.instancePath.split('/').slice(1).map((part) => part.replaceAll('~1', '/').replaceAll('~0', '~'));
+    const pointer = error.instancePath.split('/').slice(1).map((part) => scrubKey(part.replaceAll('~1', '/').replaceAll('~0', '~')));
     const missing = error.keyword === 'required' ? [(error.params as { missingProperty: string }).missingProperty] : [];
     const path = [field, ...pointer, ...missing].join('.');
     return { path, code: error.keyword === 'required' ? 'required' : error.keyword, message: error.message ?? error.keyword };

@@ -214,5 +214,16 @@ describe('processBatch', () => {
       }
     });
   });
+
+  it('tokenises a card sent as a JSON number and PII used as keys, in clean, tokenizedPaths and raw/', () => {
+    const value = rawEventValue({ messageId: 'n-1', event: 'Callback', properties: { card: 4111111111111111, 'wang@example.com': { '0912345678': 'A123456789' }, amount: 1299 } });
+    const out = processBatch(batchOf([rawRecord(value)]), processing());
+    const event = out.clean[0]!.value;
+    const everything = JSON.stringify([event, out.archived[0]!.line]);
+    for (const clear of ['4111111111111111', 'wang@example.com', '0912345678', 'A123456789']) expect(everything).not.toContain(clear);
+    expect(event.envelope.properties).toMatchObject({ card: expect.stringMatching(/^tok_card_/), amount: 1299 });
+    expect(event.processing.tokenizedPaths).toEqual(expect.arrayContaining(['properties.card', expect.stringMatching(/^properties\.tok_email_\w+$/)]));
+    expect(JSON.parse(out.archived[0]!.line.value!)).toMatchObject({ envelope: { properties: event.envelope.properties } });
+  });
 });
 

@@ -80,7 +80,7 @@ function processRecord(
   const field = envelope.type === 'identify' || envelope.type === 'group' ? 'traits' : 'properties';
   const money = normaliseMoney(envelope[field], field);
   const normalised: CleanEnvelope = { ...envelope, timestamp: time.eventTime.toISOString(), [field]: money.value as Record<string, unknown> | undefined };
-  const verdict = money.issues.length > 0 ? undefined : processing.schemas.check(envelope.type, envelope.event, normalised[field]);
+  const verdict = money.issues.length > 0 ? undefined : processing.schemas.check(envelope.type, envelope.event, normalised[field], (key) => scrubber.scrubText(key).text);
   const schema: EventSchemaVersion | undefined = verdict?.schema ?? processing.schemas.versionsOf(envelope.type, envelope.event)[0];
   const explicitPaths = schema?.envelopePiiPaths ?? [];
 
@@ -144,7 +144,7 @@ function reject(
   const headers: Record<string, string> = {};
   for (const [name, text] of Object.entries(record.headers)) headers[name] = scrubber.scrubText(text).text;
   const issues = rejection.issues.slice(0, 100).map((issue) => ({
-    path: issue.path.slice(0, 1024),
+    path: scrubber.scrubText(issue.path).text.slice(0, 1024),
     code: issue.code.slice(0, 64),
     message: scrubber.scrubText(issue.message).text.slice(0, 1024),
   }));

@@ -26,21 +26,21 @@ const { json } = fc.letrec<{ json: Json }>((tie) => ({
 }));
 
 describe('PiiTokenizer.scrubJson', () => {
-  it('scrubs strings at any depth, keeps keys, non-strings and shape', () => {
+  it('scrubs strings and keys at any depth, keeps non-strings and shape', () => {
     const input = {
       type: 'identify',
       traits: { phone: '0912-345-678', age: 42, vip: true, note: null, tags: ['a', '聯絡 0912345678'] },
       properties: { nested: [{ deep: { text: '身分證A123456789' } }], amount: 1234567890.0 },
-      'a@b.co': 'key left alone',
+      'a@b.co': 'a key is scrubbed too',
     };
     const { value, found, explicit } = tokenizer.scrubJson(input);
     expect(value).toEqual({
       type: 'identify',
       traits: { phone: phoneToken, age: 42, vip: true, note: null, tags: ['a', `聯絡 ${phoneToken}`] },
       properties: { nested: [{ deep: { text: `身分證${tokenizer.token('national_id', 'A123456789')}` } }], amount: 1234567890 },
-      'a@b.co': 'key left alone',
+      [tokenizer.token('email', 'a@b.co')]: 'a key is scrubbed too',
     });
-    expect(found).toEqual({ national_id: 1, phone: 2, email: 0, card: 0 });
+    expect(found).toEqual({ national_id: 1, phone: 2, email: 1, card: 0 });
     expect(explicit).toBe(0);
   });
 

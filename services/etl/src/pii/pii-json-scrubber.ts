@@ -2,8 +2,10 @@ import { advanceCursors, completesPath, type PathCursor } from './explicit-pii-p
 
 /** What the walk does with the leaves it reaches. */
 export interface PiiLeafScrubber {
-  /** Free text anywhere in the tree. */
+  /** Free text anywhere in the tree, object keys included. */
   scrubString(text: string): string;
+  /** An unmarked number: a card (or a +886 mobile without its "+") sent as a JSON number becomes its token. */
+  scrubNumber(value: number): string | number;
   /** A string or number under a path the schema marks as PII: replaced whole. */
   tokeniseField(value: string | number): string;
 }
@@ -23,8 +25,9 @@ function copyInto(target: Record<string, unknown>, key: string, value: unknown):
  * container is copied only when something inside it changed, and unchanged subtrees are the
  * input's own (most events carry no PII, and a deep copy per event was a measurable share of the
  * ETL's CPU and garbage; 0011-etl-scaling.md). The input is never mutated; treat the result as
- * read-only. Object keys are kept as they are, in their order; booleans, null and unmarked numbers
- * are unchanged; only own enumerable keys are visited. Values that are not JSON (Dates, Buffers,
+ * read-only. Object keys are scrubbed like free text (PII used as a key is PII), kept in their
+ * order; explicit paths match the keys as sent. Unmarked numbers go through `scrubNumber`; booleans
+ * and null are unchanged; only own enumerable keys are visited. Values that are not JSON (Dates, Buffers,
  * class instances) are returned by reference, untouched.
  */
 export function scrubJsonTree(
@@ -34,7 +37,7 @@ export function scrubJsonTree(
   leaves: PiiLeafScrubber,
 ): unknown {
   if (typeof node === 'string') return marked ? leaves.tokeniseField(node) : leaves.scrubString(node);
-  if (typeof node === 'number') return marked && Number.isFinite(node) ? leaves.tokeniseField(node) : node;
+  if (typeof node === 'number') return marked && Number.isFinite(node) ? leaves.tokeniseField(node) : leaves.scrubNumber(node);
   if (node === null || typeof node !== 'object') return node;
 
   const child = (value: unknown, key: string): unknown => {
@@ -58,8 +61,11 @@ export function scrubJsonTree(
   const prototype: unknown = Object.getPrototypeOf(node);
   if (prototype !== Object.prototype && prototype !== null) return node;
   const source = node as Record<string, unknown>;
+  const keys = Object.keys(source);
   let out: Record<string, unknown> | undefined;
-  for (const key of Object.keys(source)) {
+  let renamed: string[] | undefined;
+  for (let i = 0; i < keys.length; i++) {
+    const key = keys[i] as string;
     const value = source[key];
     const scrubbed = child(value, key);
     if (scrubbed !== value) {
@@ -67,6 +73,13 @@ export function scrubJsonTree(
       out ??= prototype === null ? Object.assign(Object.create(null) as Record<string, unknown>, source) : { ...source };
       copyInto(out, key, scrubbed);
     }
+    const scrubbedKey = leaves.scrubString(key);
+    if (scrubbedKey !== key) (renamed ??= keys.slice())[i] = scrubbedKey;
   }
-  return out ?? source;
+  if (renamed === undefined) return out ?? source;
+  // Rare: rebuilt in the original order under the scrubbed keys (two keys with one token keep the later value).
+  const values = out ?? source;
+  const rebuilt = prototype === null ? (Object.create(null) as Record<string, unknown>) : {};
+  for (let i = 0; i < keys.length; i++) copyInto(rebuilt, renamed[i] as string, values[keys[i] as string]);
+  return rebuilt;
 }

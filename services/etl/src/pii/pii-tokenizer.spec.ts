@@ -130,3 +130,22 @@ describe('PiiTokenizer.scrubText', () => {
       }));
   });
 });
+
+describe('PiiTokenizer.scrubJson: numbers and keys', () => {
+  it('tokenises a card sent as a JSON number, and leaves amounts, ids and timestamps alone', () => {
+    const { value, found } = uncached.scrubJson({ card: 4111111111111111, amount: 1299, orderId: 912345678, at: 1795773540000, big: 2 ** 64, ratio: 4111111111111.5 });
+    expect(value).toEqual({ card: uncached.token('card', '4111111111111111'), amount: 1299, orderId: 912345678, at: 1795773540000, big: 2 ** 64, ratio: 4111111111111.5 });
+    expect(found.card).toBe(1);
+  });
+
+  it('tokenises PII used as an object key, keeping the members in order', () => {
+    const input = { a: 1, 'wang@example.com': { '0912345678': 'A123456789' }, z: 2 };
+    const { value } = uncached.scrubJson(input);
+    const email = uncached.token('email', 'wang@example.com');
+    const phone = uncached.token('phone', '0912345678');
+    expect(Object.keys(value)).toEqual(['a', email, 'z']);
+    expect(value).toEqual({ a: 1, [email]: { [phone]: uncached.token('national_id', 'A123456789') }, z: 2 });
+    expect(JSON.stringify(value)).not.toMatch(/wang|0912345678|A123456789/);
+    expect(Object.keys(input)).toEqual(['a', 'wang@example.com', 'z']);
+  });
+});

@@ -38,6 +38,8 @@ export interface ScrubJsonResult<T> {
 
 export const MIN_PII_KEY_BYTES = 32;
 const DEFAULT_TOKEN_CACHE_SIZE = 0;
+/** The smallest number that can be PII: 12 digits (886 + a mobile); cards have 13–19. */
+const MIN_PII_NUMBER = 1e11;
 
 /** Canonical form for `token()`: the detector's form when the value is valid, a tidy form otherwise. */
 function canonicalForKind(kind: PiiKind, value: string): string {
@@ -106,6 +108,7 @@ export class PiiTokenizer {
     const cursors = explicitPiiPaths === undefined ? undefined : rootCursors(this.#paths(explicitPiiPaths));
     const scrubbed = scrubJsonTree(value, cursors, false, {
       scrubString: (text) => this.#scrub(text, found),
+      scrubNumber: (number) => this.#scrubNumber(number, found),
       tokeniseField: (field) => {
         const text = typeof field === 'number' ? String(field) : field;
         const token = this.#tokeniseField(text, found);
@@ -138,6 +141,31 @@ export class PiiTokenizer {
   }
 
   /**
+   * A JSON number that is wholly a card (13–19 digits) or, with fewer digits, a +886 mobile written
+   * without its "+" (886912345678). Numbers below 12 digits are left alone: a mobile whose leading 0
+   * a number lost (912345678) cannot be told from an amount or an id. Integers beyond 2^53 have
+   * lost digits in JSON.parse already, so a 17–19 digit card sent as a number is not seen.
+   */
+  #scrubNumber(number: number, found: PiiCounts): string | number {
+    if (number < MIN_PII_NUMBER || !Number.isSafeInteger(number)) return number;
+    const hit = this.#wholeHit(String(number));
+    if (hit === undefined) return number;
+    found[hit.kind]++;
+    return this.#token(hit.kind, hit.canonical);
+  }
+
+  /** The one value that is the whole text, if it is one. */
+  #wholeHit(text: string): PiiHit | undefined {
+    let only: PiiHit | undefined;
+    let hits = 0;
+    scanPii(text, (hit) => {
+      hits++;
+      only = hit;
+    });
+    return hits === 1 && only !== undefined && only.start === 0 && only.end === text.length ? only : undefined;
+  }
+
+  /**
    * A marked field that holds exactly one recognisable value gets that kind's token, so it joins
    * with the same value found in free text; anything else gets a "field" token of the whole value.
    * Tokens and blank values are left as they are, which keeps scrubbing idempotent.
@@ -145,14 +173,8 @@ export class PiiTokenizer {
   #tokeniseField(text: string, found: PiiCounts): string {
     const trimmed = text.trim();
     if (trimmed.length === 0 || isPiiToken(trimmed)) return text;
-    let only: PiiHit | undefined;
-    let hits = 0;
-    scanPii(trimmed, (hit) => {
-      hits++;
-      only = hit;
-    });
-    const whole = hits === 1 && only !== undefined && only.start === 0 && only.end === trimmed.length;
-    if (whole && only !== undefined) {
+    const only = this.#wholeHit(trimmed);
+    if (only !== undefined) {
       found[only.kind]++;
       return this.#token(only.kind, only.canonical);
     }
