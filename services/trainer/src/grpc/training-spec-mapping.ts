@@ -3,6 +3,7 @@ import { DomainError } from '@kuroshio/service-kit';
 import { DEFAULT_NGRAM_HASHING } from '@kuroshio/model-runtime';
 import { DEFAULT_SPLIT, type SplitRule } from '../dataset/time-split.js';
 import type { QuantizationDtype } from '../artifacts/weight-quantization.js';
+import { batchValuesProblem } from '../model/batch-values.js';
 import type { ModelFamily } from '../model/model-family.js';
 import { trainingSetReference } from '../training-set/training-set-loader.js';
 import { defaultHyperparameters, type PlannedFeature, type ResolvedHyperparameters, type TrainingPlan } from '../jobs/training-plan.js';
@@ -37,6 +38,10 @@ export function trainingPlanFromSpec(spec: Spec | null | undefined): TrainingPla
   }
   const split = splitOf(spec, problems);
   const hyperparameters = hyperparametersOf(spec, family, problems);
+  // Known before the training set is read: the hashed text width and one input per named feature
+  // (missing-value indicators and unnamed features only add to it; the job checks the real width).
+  const batchProblem = batchValuesProblem(hyperparameters.batchSize, (hyperparameters.text?.buckets ?? 0) + features.length);
+  if (batchProblem !== undefined) problems.push(`hyperparameters: ${batchProblem}`);
   const threshold = spec.decisionThreshold === 0 ? 0.5 : spec.decisionThreshold;
   if (!(threshold > 0 && threshold < 1)) problems.push('decision_threshold must be between 0 and 1');
   const quantizations = [...new Set(spec.quantizations.map((q) => quantizationOf(q, problems)))].filter((q): q is QuantizationDtype => q !== undefined);

@@ -2,6 +2,7 @@ import type * as tf from '@tensorflow/tfjs';
 import { planColumns, prepareDataset, type ColumnPlan, type PreparedDataset } from '../dataset/prepare-dataset.js';
 import { evaluateScores, type Evaluation } from '../evaluation/evaluate-scores.js';
 import { featureSpec, type FeatureSpec } from '@kuroshio/model-runtime';
+import { batchValuesProblem } from '../model/batch-values.js';
 import { buildClassifier } from '../model/model-family.js';
 import { predictScores, trainClassifier, type EpochReport, type TrainingOutcome } from '../model/training-loop.js';
 import type { TrainingSetManifest } from '../training-set/training-set-manifest.js';
@@ -37,6 +38,8 @@ export async function readPlannedTable(data: Uint8Array, manifest: TrainingSetMa
 export async function fitAndEvaluate(table: TrainingSetTable, columns: ColumnPlan, plan: FitPlan, hooks: FitHooks = {}): Promise<FittedModel> {
   const hp = plan.hyperparameters;
   const dataset = prepareDataset(table, columns, plan.split, hp.classWeighting);
+  const batchProblem = batchValuesProblem(hp.batchSize, dataset.inputs.width);
+  if (batchProblem !== undefined) throw new Error(batchProblem);
   const model = buildClassifier(dataset.inputs.width, hp.hiddenUnits, plan.seed);
   const outcome = await trainClassifier(
     model,

@@ -2,6 +2,7 @@ import * as tf from '@tensorflow/tfjs';
 import { denseBatch, type ModelInputs } from '@kuroshio/model-runtime';
 import { derivedSeed, seededRandom, shuffleInPlace } from '../dataset/seeded-random.js';
 import { assertFiniteScores } from '../evaluation/finite-scores.js';
+import { predictionBatchRows } from './batch-values.js';
 import { rocAuc } from '../evaluation/roc-auc.js';
 
 export interface TrainingSettings {
@@ -157,8 +158,9 @@ function validationReport(model: tf.Sequential, rows: TrainingRows, epoch: numbe
   return { epoch, loss, valLoss: sum / scores.length, valAuc: rocAuc(labels, scores) };
 }
 
-/** Scores of the given rows, predicted in batches. */
-export function predictScores(model: tf.LayersModel, inputs: ModelInputs, rows: ArrayLike<number>, batchSize = 1024): Float32Array {
+/** Scores of the given rows, predicted in batches (fewer rows per batch for wide inputs: MAX_BATCH_VALUES). */
+export function predictScores(model: tf.LayersModel, inputs: ModelInputs, rows: ArrayLike<number>, preferredBatchSize = 1024): Float32Array {
+  const batchSize = predictionBatchRows(inputs.width, preferredBatchSize);
   const scores = new Float32Array(rows.length);
   for (let from = 0; from < rows.length; from += batchSize) {
     const to = Math.min(rows.length, from + batchSize);
