@@ -1,37 +1,28 @@
 // events.raw as the drill sees it: offsets before and after the run, the ETL group placed at the
 // start, and every record of the run's range read back by a throw-away group.
+import { KafkaClient } from '@kuroshio/kafka';
 import { Kafka, logLevel } from 'kafkajs';
 
 export class DrillTopics {
-  constructor(brokers) {
-    this.kafka = new Kafka({ clientId: 'kuroshio-drill', brokers, logLevel: logLevel.NOTHING, retry: { retries: 10 } });
-  }
-
-  async withAdmin(use) {
-    const admin = this.kafka.admin();
-    await admin.connect();
-    try {
-      return await use(admin);
-    } finally {
-      await admin.disconnect();
-    }
+  /** `settings`: the drill's KafkaSettings (brokers, clientId, TLS, SASL). */
+  constructor(settings, logger) {
+    this.client = new KafkaClient({ ...settings, logger });
+    // The range reader only: a bare consumer that commits nothing, patient across the broker restart.
+    this.kafka = new Kafka({ clientId: settings.clientId, brokers: [...settings.brokers], logLevel: logLevel.NOTHING, retry: { retries: 10 } });
   }
 
   /** partition → next offset to be written (decimal string). */
-  end(topic) {
-    return this.withAdmin(async (admin) => new Map((await admin.fetchTopicOffsets(topic)).map((p) => [p.partition, p.offset])));
+  async end(topic) {
+    return new Map((await this.client.topicOffsets(topic)).map((p) => [p.partition, p.high]));
   }
 
   /** A new group's committed offsets, so a `fromBeginning` consumer starts here, not at the topic's first record. */
   position(groupId, topic, offsets) {
-    return this.withAdmin((admin) => admin.setOffsets({ groupId, topic, partitions: [...offsets].map(([partition, offset]) => ({ partition, offset })) }));
+    return this.client.setGroupOffsets(groupId, topic, [...offsets].map(([partition, offset]) => ({ partition, offset })));
   }
 
-  committed(groupId, topic) {
-    return this.withAdmin(async (admin) => {
-      const [entry] = await admin.fetchOffsets({ groupId, topics: [topic] });
-      return new Map((entry?.partitions ?? []).map((p) => [p.partition, p.offset]));
-    });
+  async committed(groupId, topic) {
+    return new Map((await this.client.groupOffsets(groupId, topic)).map((p) => [p.partition, p.offset]));
   }
 
   /** How many records of [.., end) the group has not committed yet (0 = caught up). */
@@ -46,7 +37,11 @@ export class DrillTopics {
   }
 
   deleteGroups(groupIds) {
-    return this.withAdmin((admin) => admin.deleteGroups(groupIds)).catch(() => undefined);
+    return this.client.deleteGroups(groupIds).catch(() => undefined);
+  }
+
+  disconnect() {
+    return this.client.disconnect();
   }
 
   /** Calls `visit(partition, offset, value)` for every record in [from, to) of each partition. */
