@@ -225,5 +225,15 @@ describe('processBatch', () => {
     expect(event.processing.tokenizedPaths).toEqual(expect.arrayContaining(['properties.card', expect.stringMatching(/^properties\.tok_email_\w+$/)]));
     expect(JSON.parse(out.archived[0]!.line.value!)).toMatchObject({ envelope: { properties: event.envelope.properties } });
   });
+
+  it('tokenises PII in the event name, in clean, raw/ and the outcome counts, and still finds its schema', () => {
+    const named = rawEventValue({ messageId: 'e-1', event: 'Callback requested 0912345678', properties: {} });
+    const undecodable = rawEventValue({ messageId: 'e-2', event: 'Callback requested 0912345678', userId: 42 });
+    const out = processBatch(batchOf([rawRecord(named), rawRecord(undecodable), rawRecord(charge('e-3'))]), processing());
+    expect(out.clean[0]!.value.envelope.event).toMatch(/^Callback requested tok_phone_\w+$/);
+    expect(JSON.stringify([out.clean, out.outcomes, out.archived.map((entry) => entry.line), out.rejected.map((r) => r.deadLetter)])).not.toContain('0912345678');
+    expect(out.outcomes.map((outcome) => outcome.event)).toEqual([out.clean[0]!.value.envelope.event, out.clean[0]!.value.envelope.event, 'Carrier Billing Charge']);
+    expect(out.clean[1]!.value.processing.eventSchema).toBe('carrier_billing_charge@1');
+  });
 });
 

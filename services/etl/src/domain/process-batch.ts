@@ -68,7 +68,8 @@ function processRecord(
   const settled = settleEventTime(envelope, processing.eventTime);
   // An implausible event time still needs an hour partition in raw/: the record's Kafka time.
   const time = settled.implausible ? { ...settled, archiveTime: kafkaTime } : { ...settled, archiveTime: settled.eventTime };
-  const identity = { tenant: envelope.tenant, source: envelope.source, type: envelope.type, event: envelope.event ?? '', messageId: envelope.messageId };
+  // The event name as the outcome counts see it: scrubbed like the clean envelope's (schemas are looked up by the name as sent).
+  const identity = { tenant: envelope.tenant, source: envelope.source, type: envelope.type, event: scrubber.scrubText(envelope.event ?? '').text, messageId: envelope.messageId };
 
   if (processing.dedup.isDuplicate(envelope.tenant, envelope.messageId, coordinatesOf(record))) {
     const value = scrubRecordValue(decoded.text, decoded.parsed, scrubber, recordPiiPaths(processing.schemas.versionsOf(envelope.type, envelope.event)[0]));
@@ -171,7 +172,7 @@ function reject(
     tenant: identity.tenant ?? '',
     source: identity.source ?? '',
     type: identity.type ?? '',
-    event: identity.event ?? '',
+    event: scrubber.scrubText(identity.event ?? '').text,
     stage: rejection.stage,
     errorCode: rejection.errorCode,
     late: false,

@@ -2,9 +2,10 @@ import type { CleanEnvelope } from '@kuroshio/contracts';
 import { treeChanges } from './changed-paths.js';
 import type { PiiScrubber } from './pii-scrubber.js';
 
-// Fields that can carry customer data. messageId, tenant, source, type, event and the instants are
-// the platform's own (ids from SDKs, names from the tracking plan) and stay as sent.
-const SCRUBBED_FIELDS = ['userId', 'anonymousId', 'groupId', 'previousId', 'name', 'category', 'properties', 'traits', 'context'] as const;
+// Fields that can carry customer data. messageId, tenant, source, type and the instants are the
+// platform's own (ids from SDKs and the collector) and stay as sent. The event name comes from the
+// tracking plan but is whatever the app wrote ("Callback requested 0912345678"), so it is scanned.
+const SCRUBBED_FIELDS = ['event', 'userId', 'anonymousId', 'groupId', 'previousId', 'name', 'category', 'properties', 'traits', 'context'] as const;
 
 type ScrubbedPart = Partial<Pick<CleanEnvelope, (typeof SCRUBBED_FIELDS)[number]>>;
 
