@@ -49,7 +49,7 @@ describe('trainingPlanFromSpec', () => {
 
   it('rejects a batch whose dense input would exceed the cap on values per batch, as INVALID_ARGUMENT', () => {
     const text = (batchSize: number, features: Spec['features']) =>
-      spec({ modelFamily: T.ModelFamily.MODEL_FAMILY_TEXT_CLASSIFIER, features, hyperparameters: { batchSize, hiddenUnits: [], text: { feature: 'line_messages:last_text', hashBuckets: 1 << 20 } } });
+      spec({ modelFamily: T.ModelFamily.MODEL_FAMILY_TEXT_CLASSIFIER, features, hyperparameters: { batchSize, hiddenUnits: [], classWeighting: T.ClassWeighting.CLASS_WEIGHTING_UNSPECIFIED, text: { feature: 'line_messages:last_text', hashBuckets: 1 << 20 } } });
     // 65,536 rows × 2^20 hashed buckets (+1 named feature) would be 256 GiB of float32.
     expect(() => trainingPlanFromSpec(text(65_536, [{ featureView: 'line_messages', feature: 'last_text', version: 0 }]))).toThrow(
       expect.objectContaining({ code: 'INVALID_ARGUMENT', message: expect.stringMatching(/batch_size 65536 × input width 1048577 = 68719542272 values per batch exceeds the cap of 67108864/) }),
@@ -58,7 +58,7 @@ describe('trainingPlanFromSpec', () => {
     expect(trainingPlanFromSpec({ ...text(64, []), trainingSet: 'ts-01', labels: null }).hyperparameters.batchSize).toBe(64);
     expect(() => trainingPlanFromSpec(text(64, [{ featureView: 'line_messages', feature: 'last_text', version: 0 }]))).toThrow(/exceeds the cap/);
     // Tabular features are narrow: the largest batch is fine.
-    expect(trainingPlanFromSpec(spec({ hyperparameters: { batchSize: 65_536, hiddenUnits: [] } })).hyperparameters.batchSize).toBe(65_536);
+    expect(trainingPlanFromSpec(spec({ hyperparameters: { batchSize: 65_536, hiddenUnits: [], classWeighting: T.ClassWeighting.CLASS_WEIGHTING_UNSPECIFIED } })).hyperparameters.batchSize).toBe(65_536);
   });
 
   it('accepts an existing training set without labels or features', () => {
