@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import type { Metadata, ServerReadableStream } from '@grpc/grpc-js';
 import { Controller } from '@nestjs/common';
 import { grpcNest, inboundInputFromGrpcEvent } from '@kuroshio/contracts';
+import { DomainError } from '@kuroshio/service-kit';
 import { from, type Observable } from 'rxjs';
 import { writeKeyFromAuthorization } from '../auth/write-key.js';
 import { EventIngestor, type IngestOutcome } from '../ingest/event-ingestor.js';
@@ -14,9 +15,24 @@ type IngestBatchRequest = grpcNest.ingest.v1.IngestBatchRequest;
 type IngestBatchResponse = grpcNest.ingest.v1.IngestBatchResponse;
 type IngestStreamRequest = grpcNest.ingest.v1.IngestStreamRequest;
 type IngestStreamResponse = grpcNest.ingest.v1.IngestStreamResponse;
+type ProtoRejection = grpcNest.ingest.v1.EventRejection;
 
 /** Chunks of one stream waiting for Kafka before the stream is paused (HTTP/2 flow control does the rest). */
 const MAX_PENDING_CHUNKS_PER_STREAM = 8;
+
+/**
+ * Rejections one stream may collect for its answer (every rejected event is listed, by contract).
+ * Past this the sender is broken, and listing more would grow without bound: the stream fails.
+ */
+export const MAX_REJECTIONS_PER_STREAM = 10_000;
+
+function tooManyRejections(accepted: number): DomainError {
+  return new DomainError(
+    'INVALID_ARGUMENT',
+    `more than ${MAX_REJECTIONS_PER_STREAM} events of this stream were rejected; ${accepted} accepted so far are in Kafka, and resending them with the same messageIds is deduplicated`,
+    { reason: 'too_many_rejections', details: { maxRejections: MAX_REJECTIONS_PER_STREAM, accepted } },
+  );
+}
 
 /**
  * `kuroshio.ingest.v1.IngestService`: the same ingest path as HTTP, authenticated by the write key
@@ -68,9 +84,13 @@ export class IngestGrpcController implements grpcNest.ingest.v1.IngestServiceCon
 
   #consumeStream(source: Source, call: ServerReadableStream<IngestStreamRequest, IngestStreamResponse>): Promise<IngestStreamResponse> {
     const requestId = randomUUID();
-    const outcomes: Promise<IngestOutcome>[] = [];
+    // Outcomes are folded as they settle, so a long-lived stream (an IoT gateway's) holds its
+    // pending chunks and its rejections, not every chunk it ever sent.
+    const rejections: ProtoRejection[] = [];
     let received = 0;
+    let accepted = 0;
     let pending = 0;
+    let ended = false;
     return new Promise<IngestStreamResponse>((resolve, reject) => {
       let failed = false;
       const fail = (error: unknown) => {
@@ -78,6 +98,19 @@ export class IngestGrpcController implements grpcNest.ingest.v1.IngestServiceCon
         failed = true;
         call.off('data', onChunk);
         reject(error);
+      };
+      const answerOnceDrained = () => {
+        if (!ended || pending > 0 || failed) return;
+        rejections.sort((a, b) => a.index - b.index);
+        resolve({ receivedCount: received, acceptedCount: accepted, rejections });
+      };
+      const settle = (outcome: IngestOutcome) => {
+        accepted += outcome.accepted;
+        for (const rejection of outcome.rejections) rejections.push(protoRejection(rejection));
+        if (rejections.length > MAX_REJECTIONS_PER_STREAM) return fail(tooManyRejections(accepted));
+        pending -= 1;
+        if (pending === MAX_PENDING_CHUNKS_PER_STREAM - 1 && !failed) call.resume();
+        answerOnceDrained();
       };
       const onChunk = (chunk: IngestStreamRequest) => {
         // Everything before the Kafka wait runs synchronously, so chunks keep their order.
@@ -92,24 +125,14 @@ export class IngestGrpcController implements grpcNest.ingest.v1.IngestServiceCon
         received += chunk.events.length;
         pending += 1;
         if (pending === MAX_PENDING_CHUNKS_PER_STREAM) call.pause();
-        outcome.then(() => {
-          pending -= 1;
-          if (pending === MAX_PENDING_CHUNKS_PER_STREAM - 1 && !failed) call.resume();
-        }, fail);
-        outcomes.push(outcome);
+        outcome.then(settle, fail);
       };
       call.on('data', onChunk);
       call.once('error', fail);
       call.once('cancelled', () => fail(new Error('stream cancelled by the client')));
       call.once('end', () => {
-        Promise.all(outcomes).then((results) => {
-          if (failed) return;
-          resolve({
-            receivedCount: received,
-            acceptedCount: results.reduce((sum, result) => sum + result.accepted, 0),
-            rejections: results.flatMap((result) => result.rejections.map(protoRejection)),
-          });
-        }, fail);
+        ended = true;
+        answerOnceDrained();
       });
     });
   }
