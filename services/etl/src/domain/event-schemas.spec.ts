@@ -43,7 +43,18 @@ describe('the repository\'s event schemas', async () => {
     const [identify] = schemas.versionsOf('identify', undefined);
     expect(identify?.field).toBe('traits');
     expect(identify?.envelopePiiPaths).toEqual(expect.arrayContaining(['traits.email', 'traits.name', 'traits.address', 'traits.nationalId']));
-    expect(schemas.versionsOf('track', 'Carrier Billing Charge')[0]?.recordPiiPaths).toEqual(['envelope.properties.msisdn']);
+    const charge = schemas.versionsOf('track', 'Carrier Billing Charge')[0];
+    expect(charge?.recordPiiPaths).toEqual(expect.arrayContaining(['envelope.properties.msisdn']));
+    expect(charge?.recordPiiPaths).not.toContain('envelope.properties.name');
+  });
+
+  it('mark the traits identify marks on every event, in context.traits and traits, with or without a schema', () => {
+    for (const paths of [schemas.versionsOf('track', 'Carrier Billing Charge')[0]!.envelopePiiPaths, schemas.envelopePiiPaths]) {
+      expect(paths).toEqual(expect.arrayContaining(['context.traits.name', 'context.traits.birthday', 'context.traits.address', 'traits.name', 'traits.birthday']));
+      expect(paths).not.toContain('context.traits.plan');
+    }
+    expect(schemas.recordPiiPaths).toContain('envelope.context.traits.name');
+    expect(new Set(schemas.versionsOf('identify', undefined)[0]!.envelopePiiPaths).size).toBe(schemas.versionsOf('identify', undefined)[0]!.envelopePiiPaths.length);
   });
 });
 

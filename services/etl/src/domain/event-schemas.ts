@@ -25,7 +25,10 @@ export interface EventSchemaVersion {
   readonly field: SchemaField;
   /** Fields the schema marks `"x-pii": true`, relative to the field (`holder.name`, `items.*.iban`). */
   readonly piiPaths: readonly string[];
-  /** The same from the envelope (`properties.holder.name`): one array per schema, so the tokenizer compiles it once. */
+  /**
+   * The same from the envelope (`properties.holder.name`), plus the identify schema's traits wherever
+   * traits travel (`context.traits.name`, `traits.name`): one array per schema, so the tokenizer compiles it once.
+   */
   readonly envelopePiiPaths: readonly string[];
   /** The same from a raw record value (`envelope.properties.holder.name`). */
   readonly recordPiiPaths: readonly string[];
@@ -57,7 +60,13 @@ const FIELD_OF_TYPE: Readonly<Record<EventType, SchemaField>> = {
  * version's. Events without a schema are accepted as they are (see the ETL decision record).
  */
 export class EventSchemas {
-  private constructor(private readonly byEvent: ReadonlyMap<string, readonly EventSchemaVersion[]>) {}
+  private constructor(
+    private readonly byEvent: ReadonlyMap<string, readonly EventSchemaVersion[]>,
+    /** The identify schema's `x-pii` traits wherever traits travel, for events without a schema (`context.traits.name`). */
+    readonly envelopePiiPaths: readonly string[],
+    /** The same from a raw record value (`envelope.context.traits.name`). */
+    readonly recordPiiPaths: readonly string[],
+  ) {}
 
   static fromFiles(files: readonly EventSchemaFile[]): EventSchemas {
     const ajv = new Ajv({ allErrors: true, strict: true, allowUnionTypes: true });
@@ -65,9 +74,14 @@ export class EventSchemas {
     ajv.addKeyword({ keyword: 'x-kuroshio-event', schemaType: 'object' });
     ajv.addKeyword({ keyword: 'x-pii', schemaType: 'boolean' });
     const byEvent = new Map<string, EventSchemaVersion[]>();
+    // Segment SDKs copy the stored traits into context.traits on every call, and group calls carry
+    // traits too: the traits identify marks (name, address, birthday …) are PII on every event.
+    const traitPaths = [...new Set(files.filter((file) => bindingOf(file)?.type === 'identify').flatMap((file) => piiPathsOfSchema(file.schema)))];
+    const globalPaths = [...traitPaths.map((path) => `context.traits.${path}`), ...traitPaths.map((path) => `traits.${path}`)];
+    const withGlobal = (paths: readonly string[]) => [...new Set([...paths, ...globalPaths])];
     for (const file of files) {
-      const binding = file.schema['x-kuroshio-event'] as EventBinding | undefined;
-      if (binding === undefined || !(binding.type in FIELD_OF_TYPE)) {
+      const binding = bindingOf(file);
+      if (binding === undefined) {
         throw new Error(`schema ${file.name}/v${file.version}: "x-kuroshio-event": { "type", "event"? } is required`);
       }
       const key = eventKey(binding.type, binding.event);
@@ -79,14 +93,14 @@ export class EventSchemas {
         version: file.version,
         field,
         piiPaths,
-        envelopePiiPaths: piiPaths.map((path) => `${field}.${path}`),
-        recordPiiPaths: piiPaths.map((path) => `envelope.${field}.${path}`),
+        envelopePiiPaths: withGlobal(piiPaths.map((path) => `${field}.${path}`)),
+        recordPiiPaths: withGlobal(piiPaths.map((path) => `${field}.${path}`)).map((path) => `envelope.${path}`),
         validate: ajv.compile(file.schema),
       });
       byEvent.set(key, versions);
     }
     for (const versions of byEvent.values()) versions.sort((a, b) => b.version - a.version);
-    return new EventSchemas(byEvent);
+    return new EventSchemas(byEvent, globalPaths, globalPaths.map((path) => `envelope.${path}`));
   }
 
   static async load(directory: string): Promise<EventSchemas> {
@@ -120,6 +134,11 @@ export class EventSchemas {
     newest.validate(value);
     return { ok: false, schema: newest, issues: issuesOf(newest.field, newest.validate.errors ?? [], scrubKey) };
   }
+}
+
+function bindingOf(file: EventSchemaFile): EventBinding | undefined {
+  const binding = file.schema['x-kuroshio-event'] as EventBinding | undefined;
+  return binding !== undefined && binding.type in FIELD_OF_TYPE ? binding : undefined;
 }
 
 function eventKey(type: EventType, event: string | undefined): string {

@@ -235,5 +235,24 @@ describe('processBatch', () => {
     expect(out.outcomes.map((outcome) => outcome.event)).toEqual([out.clean[0]!.value.envelope.event, out.clean[0]!.value.envelope.event, 'Carrier Billing Charge']);
     expect(out.clean[1]!.value.processing.eventSchema).toBe('carrier_billing_charge@1');
   });
+
+  it('tokenises the traits identify marks wherever traits travel: context.traits of any event, group traits', () => {
+    const traits = { name: '王小明', birthday: '1990-05-01', address: { city: '台北市', street: '松仁路100號' }, plan: 'gold' };
+    const out = processBatch(
+      batchOf([
+        rawRecord(charge('g-1', { context: { channel: 'app', traits } })),
+        rawRecord(rawEventValue({ messageId: 'g-2', event: 'No Schema Yet', properties: {}, context: { channel: 'web', traits } })),
+        rawRecord(rawEventValue({ messageId: 'g-3', type: 'group', event: undefined, groupId: 'grp-1', properties: undefined, traits })),
+      ]),
+      processing(),
+    );
+    expect(out.clean).toHaveLength(3);
+    const everything = JSON.stringify([out.clean.map((event) => event.value), out.archived.map((entry) => entry.line)]);
+    for (const clear of ['王小明', '1990-05-01', '台北市', '松仁路100號']) expect(everything).not.toContain(clear);
+    const [charged, unknown, group] = out.clean.map((event) => event.value.envelope);
+    expect(charged!.context.traits).toMatchObject({ name: expect.stringMatching(/^tok_field_/), plan: 'gold' });
+    expect(unknown!.context.traits).toEqual(charged!.context.traits);
+    expect(group!.traits).toEqual(charged!.context.traits);
+  });
 });
 

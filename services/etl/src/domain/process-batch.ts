@@ -72,7 +72,7 @@ function processRecord(
   const identity = { tenant: envelope.tenant, source: envelope.source, type: envelope.type, event: scrubber.scrubText(envelope.event ?? '').text, messageId: envelope.messageId };
 
   if (processing.dedup.isDuplicate(envelope.tenant, envelope.messageId, coordinatesOf(record))) {
-    const value = scrubRecordValue(decoded.text, decoded.parsed, scrubber, recordPiiPaths(processing.schemas.versionsOf(envelope.type, envelope.event)[0]));
+    const value = scrubRecordValue(decoded.text, decoded.parsed, scrubber, recordPiiPaths(processing.schemas.versionsOf(envelope.type, envelope.event)[0], processing.schemas));
     out.archived.push({ line: rawArchiveLine(record, value, scrubber), eventTime: time.archiveTime });
     out.outcomes.push({ record, outcome: 'deduplicated', ...identity, stage: '', errorCode: '', late: time.late, future: time.future, eventTime: time.archiveTime });
     return;
@@ -83,19 +83,19 @@ function processRecord(
   const normalised: CleanEnvelope = { ...envelope, timestamp: time.eventTime.toISOString(), [field]: money.value as Record<string, unknown> | undefined };
   const verdict = money.issues.length > 0 ? undefined : processing.schemas.check(envelope.type, envelope.event, normalised[field], (key) => scrubber.scrubText(key).text);
   const schema: EventSchemaVersion | undefined = verdict?.schema ?? processing.schemas.versionsOf(envelope.type, envelope.event)[0];
-  const explicitPaths = schema?.envelopePiiPaths ?? [];
+  const explicitPaths = schema?.envelopePiiPaths ?? processing.schemas.envelopePiiPaths;
 
   let tokenised;
   try {
     tokenised = tokeniseEnvelope(normalised, explicitPaths, scrubber);
   } catch (error) {
-    const value = scrubRecordValue(decoded.text, decoded.parsed, scrubber, recordPiiPaths(schema));
+    const value = scrubRecordValue(decoded.text, decoded.parsed, scrubber, recordPiiPaths(schema, processing.schemas));
     out.archived.push({ line: rawArchiveLine(record, value, scrubber), eventTime: time.archiveTime });
     const issues = [{ path: '', code: 'tokenisation_failed', message: (error as Error).message }];
     reject(record, value, { stage: 'etl.tokenise', errorCode: 'TOKENISATION_FAILED', issues }, identity, time.archiveTime, processing, processedAt, out);
     return;
   }
-  const value = scrubRecordValue(decoded.text, decoded.parsed, scrubber, recordPiiPaths(schema));
+  const value = scrubRecordValue(decoded.text, decoded.parsed, scrubber, recordPiiPaths(schema, processing.schemas));
   out.archived.push({ line: rawArchiveLine(record, value, scrubber), eventTime: time.archiveTime });
 
   if (time.implausible) {
@@ -181,6 +181,6 @@ function reject(
   });
 }
 
-function recordPiiPaths(schema: EventSchemaVersion | undefined): readonly string[] {
-  return schema?.recordPiiPaths ?? [];
+function recordPiiPaths(schema: EventSchemaVersion | undefined, schemas: EventSchemas): readonly string[] {
+  return schema?.recordPiiPaths ?? schemas.recordPiiPaths;
 }

@@ -24,5 +24,5 @@ export function scrubUnvalidated(record: RawRecord, text: string | undefined, pa
   const identity = identityOf(parsed);
   const type = identity.type as EventEnvelope['type'] | undefined;
   const schema = type === undefined ? undefined : processing.schemas.versionsOf(type, identity.event)[0];
-  return scrubRecordValue(text ?? record.value, parsed, processing.scrubber, schema?.recordPiiPaths ?? []);
+  return scrubRecordValue(text ?? record.value, parsed, processing.scrubber, schema?.recordPiiPaths ?? processing.schemas.recordPiiPaths);
 }
