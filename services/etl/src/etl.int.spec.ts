@@ -15,7 +15,6 @@ import { ObjectStore } from '@kuroshio/object-store';
 import { createLogger } from '@kuroshio/telemetry';
 import { stackEndpoints, uniqueName, waitFor } from '@kuroshio/testing';
 import { parquetReadObjects } from 'hyparquet';
-import { Kafka, type Admin } from 'kafkajs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { rawEventValue } from './testing/raw-event-fixtures.js';
 import { startEtl } from './testing/etl-under-test.js';
@@ -84,7 +83,6 @@ describe('etl against the local stack', () => {
   const kafka = new KafkaClient({ ...endpoints.kafka, clientId: 'etl-int-test', logger });
   const clickhouse = new ClickHouseClient({ ...endpoints.clickhouse, database, logger });
   const store = new ObjectStore(endpoints.s3);
-  let admin: Admin;
   let produced = 0;
 
   beforeAll(async () => {
@@ -97,8 +95,6 @@ describe('etl against the local stack', () => {
       { name: cleanTopic, partitions: 2 },
       { name: dlqTopic, partitions: 1 },
     ]);
-    admin = new Kafka({ brokers: [...endpoints.kafka.brokers], logLevel: 0 }).admin();
-    await admin.connect();
 
     const values: unknown[] = Array.from({ length: GOOD }, (_, i) => charge(i));
     values.push(rawEventValue({ messageId: 'identify-1', type: 'identify', event: undefined, userId: 'cust-77', traits: { name: PII.name, email: EMAILS[0], plan: 'gold' } }));
@@ -115,9 +111,8 @@ describe('etl against the local stack', () => {
   });
 
   afterAll(async () => {
+    await kafka.deleteTopics([rawTopic, cleanTopic, dlqTopic]).catch(() => undefined);
     await kafka.disconnect();
-    await admin?.deleteTopics({ topics: [rawTopic, cleanTopic, dlqTopic] }).catch(() => undefined);
-    await admin?.disconnect();
     const dropper = new ClickHouseClient({ ...endpoints.clickhouse, database: 'default', logger });
     await dropper.command(sql`DROP DATABASE IF EXISTS ${ident(database)}`).catch(() => undefined);
     await dropper.close();
@@ -136,13 +131,13 @@ describe('etl against the local stack', () => {
     } finally {
       await etl.close();
     }
-    expect(await committedOffsets(admin, groupId, rawTopic)).toEqual(['-1', '-1']);
+    expect(await committedOffsets(kafka, groupId, rawTopic)).toEqual(['-1', '-1']);
   });
 
   it('then, with ClickHouse back, lands every event once in ClickHouse and commits', async () => {
     const etl = await startEtl(env);
     try {
-      await waitFor(async () => (await committedTotal(admin, groupId, rawTopic)) === produced, { timeoutMs: 60_000, description: 'all offsets committed' });
+      await waitFor(async () => (await committedTotal(kafka, groupId, rawTopic)) === produced, { timeoutMs: 60_000, description: 'all offsets committed' });
       const ready = await fetch(`${etl.httpUrl}/readyz`);
       expect(ready.status).toBe(200);
       const metrics = await (await fetch(`${etl.httpUrl}/metrics`)).text();
@@ -260,10 +255,10 @@ describe('etl against the local stack', () => {
 
   it('replaying the same offsets changes nothing: ClickHouse and the lake still hold each event once', async () => {
     const before = await readLake(store, bucket, prefix);
-    await admin.resetOffsets({ groupId, topic: rawTopic, earliest: true });
+    await kafka.resetGroupOffsets(groupId, rawTopic, { earliest: true });
     const etl = await startEtl(env);
     try {
-      await waitFor(async () => (await committedTotal(admin, groupId, rawTopic)) === produced, { timeoutMs: 60_000, description: 'the replay committed' });
+      await waitFor(async () => (await committedTotal(kafka, groupId, rawTopic)) === produced, { timeoutMs: 60_000, description: 'the replay committed' });
     } finally {
       await etl.close();
     }
@@ -290,7 +285,7 @@ describe('etl against the local stack', () => {
     // A new process: its in-memory window starts empty.
     const etl = await startEtl(env);
     try {
-      await waitFor(async () => (await committedTotal(admin, groupId, rawTopic)) === produced, { timeoutMs: 60_000, description: 'the retry committed' });
+      await waitFor(async () => (await committedTotal(kafka, groupId, rawTopic)) === produced, { timeoutMs: 60_000, description: 'the retry committed' });
     } finally {
       await etl.close();
     }
@@ -315,13 +310,12 @@ function bigints(_key: string, value: unknown) {
   return typeof value === 'bigint' ? value.toString() : value;
 }
 
-async function committedOffsets(admin: Admin, groupId: string, topic: string): Promise<string[]> {
-  const [entry] = await admin.fetchOffsets({ groupId, topics: [topic] });
-  return (entry?.partitions ?? []).sort((a, b) => a.partition - b.partition).map((partition) => partition.offset);
+async function committedOffsets(kafka: KafkaClient, groupId: string, topic: string): Promise<string[]> {
+  return (await kafka.groupOffsets(groupId, topic)).sort((a, b) => a.partition - b.partition).map((partition) => partition.offset);
 }
 
-async function committedTotal(admin: Admin, groupId: string, topic: string): Promise<number> {
-  return (await committedOffsets(admin, groupId, topic)).reduce((sum, offset) => sum + Math.max(0, Number(offset)), 0);
+async function committedTotal(kafka: KafkaClient, groupId: string, topic: string): Promise<number> {
+  return (await committedOffsets(kafka, groupId, topic)).reduce((sum, offset) => sum + Math.max(0, Number(offset)), 0);
 }
 
 async function consumeAll(kafka: KafkaClient, topic: string, count: number): Promise<ConsumedMessage[]> {
