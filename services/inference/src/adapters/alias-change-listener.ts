@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { hostname } from 'node:os';
-import { decodeTopicValue, TOPICS, type AliasChangeValue } from '@kuroshio/contracts';
+import { aliasChangeKey, decodeTopicValue, TOPICS, type AliasChangeValue } from '@kuroshio/contracts';
 import type { ConsumedBatch, KafkaClient, KafkaConsumer } from '@kuroshio/kafka';
 import type { StructuredLogger } from '@kuroshio/telemetry';
 
@@ -57,16 +57,31 @@ export class AliasChangeListener {
   }
 
   async #apply(batch: ConsumedBatch): Promise<void> {
-    // The latest change per alias in this batch is the one that counts (the topic is state, not events).
-    const latest = new Map<string, AliasChangeValue>();
+    const changes: AliasChangeValue[] = [];
     for (const message of batch.messages) {
       const decoded = decodeTopicValue(TOPICS.registryAliasChanges, message.value);
       if (!decoded.ok) {
         this.logger.warn({ topic: batch.topic, offset: message.offset, issues: decoded.issues }, 'alias change that breaks the contract ignored');
         continue;
       }
-      latest.set(`${decoded.value.modelName}/${decoded.value.alias}`, decoded.value);
+      changes.push(decoded.value);
     }
-    await Promise.all([...latest.values()].map((change) => this.target.aliasChanged(change.modelName, change.alias, change.version)));
+    // In order, one at a time per model: a promotion (champion = the challenger's version, then
+    // the challenger deleted) must not let go of a version before the next alias holds it. Models
+    // are independent, so one model's slow load does not hold back another's changes.
+    const byModel = new Map<string, AliasChangeValue[]>();
+    for (const change of latestPerAlias(changes)) byModel.set(change.modelName, [...(byModel.get(change.modelName) ?? []), change]);
+    await Promise.all(
+      [...byModel.values()].map(async (modelChanges) => {
+        for (const change of modelChanges) await this.target.aliasChanged(change.modelName, change.alias, change.version);
+      }),
+    );
   }
+}
+
+/** The topic is state, not events: of several changes to one alias only the last counts; order otherwise kept. */
+function latestPerAlias(changes: readonly AliasChangeValue[]): AliasChangeValue[] {
+  const last = new Map<string, number>();
+  changes.forEach((change, at) => last.set(aliasChangeKey(change.modelName, change.alias), at));
+  return changes.filter((change, at) => last.get(aliasChangeKey(change.modelName, change.alias)) === at);
 }
