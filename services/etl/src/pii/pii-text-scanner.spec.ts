@@ -39,6 +39,9 @@ describe('scanPii in Traditional Chinese text', () => {
     ['信箱0912345678@gmail.com', 'email', '0912345678@gmail.com', '0912345678@gmail.com'],
     ['call +1 415 555 2671 now', 'phone', '+1 415 555 2671', '+14155552671'],
     ['手機 +886 912 345 678 12樓', 'phone', '+886 912 345 678', '+886912345678'],
+    ['門號886912345678已開通', 'phone', '886912345678', '+886912345678'],
+    ['MSISDN 886-912-345-678', 'phone', '886-912-345-678', '+886912345678'],
+    ['門號 886 912 345 678。', 'phone', '886 912 345 678', '+886912345678'],
   ])('%s', (text, kind, written, canonical) => {
     expect(spans(text)).toEqual([[kind, written, canonical]]);
   });

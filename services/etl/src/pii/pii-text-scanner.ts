@@ -1,7 +1,7 @@
 import { canonicalEmailAddress, EMAIL_ADDRESS_PATTERN } from './email-address.js';
 import { foldFullwidth } from './fullwidth-folding.js';
 import { canonicalPaymentCard, PAYMENT_CARD_PATTERN } from './payment-card.js';
-import { canonicalPhoneNumber, INTERNATIONAL_PHONE_PATTERN, TAIWAN_MOBILE_PATTERN } from './phone-number.js';
+import { canonicalPhoneNumber, INTERNATIONAL_PHONE_PATTERN, TAIWAN_MOBILE_PATTERN, TAIWAN_MSISDN_PATTERN } from './phone-number.js';
 import type { PiiKind } from './pii-kind.js';
 import { canonicalTaiwanNationalId, isTaiwanNationalId, TAIWAN_NATIONAL_ID_PATTERN } from './taiwan-national-id.js';
 
@@ -24,7 +24,7 @@ const NOT_BEFORE_WORD = '(?![A-Za-z0-9_]|[.\\-][A-Za-z0-9_])';
 
 const NUMBER_LIKE: ReadonlyArray<[PiiKind, string]> = [
   ['national_id', TAIWAN_NATIONAL_ID_PATTERN],
-  ['phone', `${TAIWAN_MOBILE_PATTERN}|${INTERNATIONAL_PHONE_PATTERN}`],
+  ['phone', `${TAIWAN_MOBILE_PATTERN}|${TAIWAN_MSISDN_PATTERN}|${INTERNATIONAL_PHONE_PATTERN}`],
   ['card', PAYMENT_CARD_PATTERN],
 ];
 
