@@ -15,11 +15,36 @@ describe('isLuhnValid', () => {
     expect(isLuhnValid(digits)).toBe(false);
   });
 
-  it('luhnCheckDigit completes any payload', () => {
+  // Written out here rather than taken from the module: the check digit read off a doubling table
+  // (ISO/IEC 7812-1 annex B), so that a wrong isLuhnValid cannot agree with itself.
+  const DOUBLED = [0, 2, 4, 6, 8, 1, 3, 5, 7, 9];
+  function oracleCheckDigit(payload: string): number {
+    let sum = 0;
+    for (let i = 0; i < payload.length; i++) {
+      const digit = Number(payload[payload.length - 1 - i]);
+      sum += i % 2 === 0 ? (DOUBLED[digit] as number) : digit;
+    }
+    return (10 - (sum % 10)) % 10;
+  }
+
+  it.each([
+    ['7992739871', 3],
+    ['411111111111111', 1],
+    ['555555555555444', 4],
+    ['37828224631000', 5],
+    ['601111111111111', 7],
+    ['0', 0],
+  ])('luhnCheckDigit(%s) is the published %i', (payload, digit) => {
+    expect(luhnCheckDigit(payload)).toBe(digit);
+    expect(oracleCheckDigit(payload)).toBe(digit);
+  });
+
+  it('luhnCheckDigit and isLuhnValid agree with an independent check digit on any payload', () => {
     fc.assert(
-      fc.property(fc.string({ unit: fc.constantFrom(...'0123456789'), minLength: 1, maxLength: 18 }), (payload) =>
-        isLuhnValid(`${payload}${luhnCheckDigit(payload)}`),
-      ),
+      fc.property(fc.string({ unit: fc.constantFrom(...'0123456789'), minLength: 1, maxLength: 18 }), fc.integer({ min: 0, max: 9 }), (payload, digit) => {
+        expect(luhnCheckDigit(payload)).toBe(oracleCheckDigit(payload));
+        expect(isLuhnValid(`${payload}${digit}`)).toBe(digit === oracleCheckDigit(payload));
+      }),
     );
   });
 });
