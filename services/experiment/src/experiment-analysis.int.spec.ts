@@ -17,11 +17,14 @@ import { DAY, PAYMENT, plant, plantedDefinition, SUPPORT_CALL, type Planted } fr
 const stack = new IsolatedStack();
 let service: RunningService<ExperimentConfig>;
 let client: ExperimentTestClient;
-const startMs = Date.now() - 20 * DAY;
-const planted: Record<'ab' | 'aa' | 'srm', Planted> = {
+// First exposures 50 to 40 days ago: every 30-day window has closed. The in-progress experiment's
+// 35 to 25 days ago: about half of its units are still inside their windows.
+const startMs = Date.now() - 50 * DAY;
+const planted: Record<'ab' | 'aa' | 'srm' | 'inProgress', Planted> = {
   ab: { key: 'it-ab-planted', units: 20_000, controlShare: 0.5, conversion: { control: 0.1, treatment: 0.13 }, amountLift: 10, startMs },
   aa: { key: 'it-aa-check', units: 20_000, controlShare: 0.5, conversion: { control: 0.1, treatment: 0.1 }, amountLift: 0, startMs },
   srm: { key: 'it-srm-broken', units: 10_000, controlShare: 0.55, conversion: { control: 0.1, treatment: 0.1 }, amountLift: 0, startMs },
+  inProgress: { key: 'it-in-progress', units: 20_000, controlShare: 0.5, conversion: { control: 0.1, treatment: 0.13 }, amountLift: 10, startMs: startMs + 15 * DAY },
 };
 type Results = grpcJs.experiment.v1.ExperimentResults;
 
@@ -49,14 +52,14 @@ async function results(key: string, extra: Record<string, unknown> = {}): Promis
 
 const metric = (r: Results, key: string) => r.metrics.find((m) => m.metricKey === key)!;
 
-/** Per-unit metric values recomputed in JS from the analyst view's rows. */
-async function unitValues(key: string) {
-  const rows = await stack.clickhouse.query<{ unit_id: string; variant: string; event: string; ms_after_exposure: string; properties: string }>(
-    sql`SELECT unit_id, variant, event, toString(ms_after_exposure) AS ms_after_exposure, properties FROM ${ident(analystViewName(key))}`,
+/** Per-unit metric values recomputed in JS from the analyst view's rows; `closed`: whether the unit's 30-day window has ended by `asOfMs`. */
+async function unitValues(key: string, asOfMs = Date.now()) {
+  const rows = await stack.clickhouse.query<{ unit_id: string; variant: string; first: string; event: string; ms_after_exposure: string; properties: string }>(
+    sql`SELECT unit_id, variant, toString(first_exposed_at_ms) AS first, event, toString(ms_after_exposure) AS ms_after_exposure, properties FROM ${ident(analystViewName(key))}`,
   );
-  const units = new Map<string, { variant: string; paid: number; revenue: number; pre: number; calls: number }>();
+  const units = new Map<string, { variant: string; closed: boolean; paid: number; revenue: number; pre: number; calls: number }>();
   for (const row of rows) {
-    const u = units.get(row.unit_id) ?? { variant: row.variant, paid: 0, revenue: 0, pre: 0, calls: 0 };
+    const u = units.get(row.unit_id) ?? { variant: row.variant, closed: Number(row.first) + 30 * DAY <= asOfMs, paid: 0, revenue: 0, pre: 0, calls: 0 };
     units.set(row.unit_id, u);
     const after = Number(row.ms_after_exposure);
     const inWindow = row.event !== '' && after >= 0 && after < 30 * DAY;
@@ -150,6 +153,28 @@ describe('analysis of planted effects (ClickHouse aggregation + @kuroshio/stats)
     expect(r.sampleRatio!.chiSquare).toBeCloseTo(srm.statistic, 10);
   });
 
+  it('compares windowed metrics on the units whose window has closed, and checks the split on every unit', async () => {
+    const asOfMs = Date.now();
+    const r = await results(planted.inProgress.key, { disableCuped: true, asOf: { seconds: Math.floor(asOfMs / 1000), nanos: (asOfMs % 1000) * 1e6 } });
+    const all = await unitValues(planted.inProgress.key, asOfMs);
+    const [control, treatment] = [all.control.filter((u) => u.closed), all.treatment.filter((u) => u.closed)];
+    // About half of the units are inside their windows: out of every metric (all have 30 days), in the SRM.
+    expect(control.length + treatment.length).toBeGreaterThan(0.4 * planted.inProgress.units);
+    expect(control.length + treatment.length).toBeLessThan(0.6 * planted.inProgress.units);
+    expect(r.sampleRatio!.allocations.map((a) => Number(a.units))).toEqual([all.control.length, all.treatment.length]);
+    const paid = metric(r, 'paid_within_30d');
+    expect(paid.variants.map((v) => Number(v.units))).toEqual([control.length, treatment.length]);
+    const z = twoProportionZTest({ exposures: control.length, conversions: control.filter((u) => u.paid).length }, { exposures: treatment.length, conversions: treatment.filter((u) => u.paid).length });
+    expect(paid.comparisons[0]!.pValue).toBeCloseTo(z.absolute.pValue, 12);
+    expect(paid.comparisons[0]!.absoluteLift).toBeCloseTo(z.absolute.estimate, 12);
+    const t = compareMeans(momentsFromValues(control.map((u) => u.revenue)), momentsFromValues(treatment.map((u) => u.revenue)));
+    const revenue = metric(r, 'revenue_30d');
+    expect(revenue.variants.map((v) => Number(v.units))).toEqual([control.length, treatment.length]);
+    expect(revenue.variants[1]!.mean).toBeCloseTo(t.treatment.mean, 8);
+    expect(revenue.comparisons[0]!.statistic).toBeCloseTo(t.absolute.statistic, 8);
+    expect(metric(r, 'support_calls').variants.map((v) => Number(v.units))).toEqual([control.length, treatment.length]);
+  });
+
   it('records exposures through Kafka: Assign lands them in ClickHouse via the exposures sink, and analysis counts them', async () => {
     const key = 'it-kafka-path';
     await client.create(plantedDefinition(key));
@@ -173,10 +198,12 @@ describe('analysis of planted effects (ClickHouse aggregation + @kuroshio/stats)
 
   it('creates the analyst view on start and keeps the state across a restart (rebuilt from the change log)', async () => {
     const views = await stack.clickhouse.query<{ name: string }>(sql`SELECT name FROM system.tables WHERE database = ${stack.database} AND name LIKE 'experiment\\_%' ORDER BY name`);
-    expect(views.map((v) => v.name)).toEqual(expect.arrayContaining(['experiment_it_ab_planted', 'experiment_it_aa_check', 'experiment_it_srm_broken', 'experiment_it_kafka_path']));
+    expect(views.map((v) => v.name)).toEqual(expect.arrayContaining(['experiment_it_in_progress', 'experiment_it_ab_planted', 'experiment_it_aa_check', 'experiment_it_srm_broken', 'experiment_it_kafka_path']));
     await client.stop(planted.srm.key, 'broken split');
     const before = (await client.get(planted.srm.key)).experiment!;
     expect(before).toMatchObject({ state: 'EXPERIMENT_STATE_STOPPED', revision: 3, stopReason: 'broken split', createdBy: 'analyst@bank.example' });
+    // A stopped experiment is analysed as of its stop.
+    expect((await results(planted.srm.key)).window?.endTime).toEqual(before.stopTime);
     client.close();
     await service.close();
     service = await startExperimentService(stack.env);
@@ -184,6 +211,6 @@ describe('analysis of planted effects (ClickHouse aggregation + @kuroshio/stats)
     const after = (await client.get(planted.srm.key)).experiment!;
     expect(after).toEqual(before);
     const { experiments } = await client.list({});
-    expect(experiments.map((e) => e.key)).toEqual(['it-kafka-path', planted.srm.key, planted.aa.key, planted.ab.key]);
+    expect(experiments.map((e) => e.key)).toEqual(['it-kafka-path', planted.inProgress.key, planted.srm.key, planted.aa.key, planted.ab.key]);
   });
 });

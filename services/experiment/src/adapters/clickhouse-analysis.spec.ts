@@ -10,7 +10,7 @@ const query: StatisticsQuery = {
   metrics: [{ key: 'm', description: '', kind: 'count', event: 'e', property: '', filters: [], windowMs: null, role: 'primary', direction: 'increase', cupedLookbackMs: null }],
 };
 const DAY = 86_400_000;
-const row = (n: number) => ({ variant: 1, day: 20_000, n: String(n), s0: 1, q0: 1, x0s: 0, xx0: 0, xy0: 0 });
+const row = (n: number) => ({ variant: 1, day: 20_000, n: String(n), mv: '0', n0: String(n), s0: 1, q0: 1, x0s: 0, xx0: 0, xy0: 0 });
 
 /** A client whose system.parts answers come from `parts` in turn and whose statistics answers are numbered. */
 function fakeClient(parts: Array<Array<{ partition: string; name: string; level: number }>>) {

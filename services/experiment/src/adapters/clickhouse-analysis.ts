@@ -23,7 +23,9 @@ export function statisticsRows(query: StatisticsQuery, rows: readonly Record<str
     variant: query.variants[numeric(row['variant']) - 1] ?? '',
     day: numeric(row['day']),
     units: numeric(row['n']),
+    multipleVariantUnits: numeric(row['mv']),
     metrics: query.metrics.map((_metric, i) => ({
+      units: numeric(row[`n${i}`]),
       sum: numeric(row[`s${i}`]),
       sumOfSquares: numeric(row[`q${i}`]),
       sumX: numeric(row[`x${i}s`]),

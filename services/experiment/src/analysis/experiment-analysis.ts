@@ -5,7 +5,7 @@ import { checkExperimentKey } from '../domain/experiment-input.js';
 import { computeResults } from './experiment-results.js';
 import { CORRECTIONS, type Correction } from './multiple-testing.js';
 import type { ExperimentResults } from './results-model.js';
-import { DAY_MS, type StatisticsQuery } from './sufficient-statistics-sql.js';
+import { DAY_MS, type InProgressConversions, type StatisticsQuery } from './sufficient-statistics-sql.js';
 import type { StatisticsRow } from './variant-sums.js';
 
 /** Runs the sufficient-statistics query (ClickHouse in production). */
@@ -23,6 +23,11 @@ export interface ResultsRequest {
   readonly correction: Correction | null;
   readonly disableCuped: boolean;
   readonly includeCumulative: boolean;
+  /**
+   * Units still inside a windowed metric's window: absent or null: 'exclude'. Neither transport
+   * sets it yet: GetResultsRequest has no options object to carry it (decision 0020).
+   */
+  readonly inProgressConversions?: InProgressConversions | null;
 }
 
 const LATEST_INSTANT_MS = Date.UTC(9999, 11, 31);
@@ -53,10 +58,12 @@ export class ExperimentAnalysis {
     if (!(Number.isFinite(alpha) && alpha > 0 && alpha <= 0.5)) throw invalidArgument(`alpha must be in (0, 0.5], got ${alpha}`, 'invalid_alpha', { field: 'alpha' });
     const correction = request.correction ?? 'holm';
     if (!CORRECTIONS.includes(correction)) throw invalidArgument(`unknown correction ${String(correction)}`, 'invalid_correction', { field: 'correction' });
-    const now = this.#clock();
-    const asOfMs = request.asOfMs ?? now;
-    if (!(Number.isFinite(asOfMs) && asOfMs >= 0 && asOfMs <= LATEST_INSTANT_MS)) throw invalidArgument('as_of must be an instant between 1970 and 9999', 'invalid_as_of', { field: 'as_of' });
+    const requestedAsOf = request.asOfMs;
+    if (requestedAsOf !== null && !(Number.isFinite(requestedAsOf) && requestedAsOf >= 0 && requestedAsOf <= LATEST_INSTANT_MS)) throw invalidArgument('as_of must be an instant between 1970 and 9999', 'invalid_as_of', { field: 'as_of' });
     const entry = this.deps.catalog.get(key);
+    const now = this.#clock();
+    // A stopped experiment is analysed as of its stop: later exposures and events are not its own.
+    const asOfMs = requestedAsOf ?? entry.stoppedAtMs ?? now;
     let rows: StatisticsRow[];
     try {
       rows = await this.deps.source.statistics({
@@ -65,6 +72,7 @@ export class ExperimentAnalysis {
         variants: entry.spec.variants.map((v) => v.key),
         metrics: entry.spec.metrics,
         exposuresFromMs: Math.max(0, entry.createdAtMs - EXPOSURE_CLOCK_MARGIN_MS),
+        inProgressConversions: request.inProgressConversions ?? 'exclude',
       });
     } catch (error) {
       throw warehouseUnavailable('computing the sufficient statistics', error);

@@ -31,10 +31,16 @@ export function computeResults(spec: ExperimentSpec, rows: readonly StatisticsRo
   const metricCount = spec.metrics.length;
   const totals = variants.map(() => emptyTotals(metricCount));
   const days = new Map<number, StatisticsRow[]>();
+  const exposures = { unknownVariantUnits: 0, multipleVariantUnits: 0 };
   for (const row of rows) {
+    exposures.multipleVariantUnits += row.multipleVariantUnits;
     const at = position.get(row.variant);
-    // Exposures under a variant the definition does not have cannot be compared; SRM shows their absence.
-    if (at === undefined) continue;
+    // Units first exposed under a variant the definition does not have cannot be compared; the
+    // chi-square cannot weigh them either (no weight), so they are counted and flagged beside it.
+    if (at === undefined) {
+      exposures.unknownVariantUnits += row.units;
+      continue;
+    }
     addRow(totals[at] as VariantTotals, row);
     days.set(row.day, [...(days.get(row.day) ?? []), row]);
   }
@@ -48,7 +54,7 @@ export function computeResults(spec: ExperimentSpec, rows: readonly StatisticsRo
       const adjusted = moments.adjusted[i] ?? EMPTY_MOMENTS;
       return {
         variant: variant.key,
-        units: t.units,
+        units: t.metrics[index]?.units ?? 0,
         sum: t.metrics[index]?.sum ?? 0,
         mean: raw.mean,
         variance: raw.n >= 2 ? raw.m2 / (raw.n - 1) : 0,
@@ -118,7 +124,11 @@ export function computeResults(spec: ExperimentSpec, rows: readonly StatisticsRo
     controlVariant: control.key,
     alpha: settings.alpha,
     correction: settings.correction,
-    sampleRatio: sampleRatioOf(variants.map((v) => v.weight), variants.map((v) => v.key), totals.map((t) => t.units), settings.srmThreshold),
+    sampleRatio: {
+      ...sampleRatioOf(variants.map((v) => v.weight), variants.map((v) => v.key), totals.map((t) => t.units), settings.srmThreshold),
+      ...exposures,
+      exposureAnomaly: exposures.unknownVariantUnits > 0 || exposures.multipleVariantUnits > 0,
+    },
     metrics,
   };
 }
@@ -128,7 +138,9 @@ function outcomeOf(significant: boolean, estimate: number, direction: Improvemen
   return (estimate > 0) === (direction === 'increase') ? 'improved' : 'degraded';
 }
 
-function sampleRatioOf(weights: readonly number[], keys: readonly string[], units: readonly number[], threshold: number): SampleRatioCheck {
+type ChiSquareCheck = Omit<SampleRatioCheck, 'unknownVariantUnits' | 'multipleVariantUnits' | 'exposureAnomaly'>;
+
+function sampleRatioOf(weights: readonly number[], keys: readonly string[], units: readonly number[], threshold: number): ChiSquareCheck {
   const totalUnits = units.reduce((a, b) => a + b, 0);
   const totalWeight = weights.reduce((a, b) => a + b, 0);
   const allocations = keys.map((variant, i) => ({
@@ -170,7 +182,7 @@ function cumulativeLift(spec: ExperimentSpec, index: number, variant: string, co
     if (lift?.relative === null || lift === null || lift.relative === undefined) continue;
     points.push({
       timeMs: Math.min(settings.asOfMs, (day + 1) * DAY_MS),
-      units: running.control.units + running.treatment.units,
+      units: (running.control.metrics[index]?.units ?? 0) + (running.treatment.metrics[index]?.units ?? 0),
       relativeLift: lift.relative.estimate,
       relativeLiftCi: { lower: lift.relative.lower, upper: lift.relative.upper, level: confidenceLevel },
     });

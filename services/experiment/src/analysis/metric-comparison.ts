@@ -20,7 +20,7 @@ export interface MetricMoments {
 
 export function metricMomentsOf(metric: MetricSpec, index: number, totals: readonly VariantTotals[], useCuped: boolean): MetricMoments {
   const raw = totals.map((t) => metricMoments(t, index));
-  const cupedPossible = useCuped && metric.cupedLookbackMs !== null && totals.every((t) => t.units >= 2);
+  const cupedPossible = useCuped && metric.cupedLookbackMs !== null && totals.every((t) => (t.metrics[index]?.units ?? 0) >= 2);
   if (!cupedPossible) return { raw, adjusted: raw, cupedApplied: false, varianceReduction: 0 };
   const adjustment = cupedAdjust(totals.map((t) => covariateMoments(t, index)));
   return { raw, adjusted: adjustment.variants, cupedApplied: true, varianceReduction: Math.max(0, adjustment.varianceReduction) };
@@ -29,14 +29,14 @@ export function metricMomentsOf(metric: MetricSpec, index: number, totals: reado
 /**
  * Treatment against control with @kuroshio/stats: a conversion without CUPED by the two-proportion
  * z-test on unit counts; everything else (sums, counts, CUPED-adjusted conversions) by Welch's
- * t-test on the moments, with the delta-method relative lift. null when a variant has fewer than 2 units.
+ * t-test on the moments, with the delta-method relative lift. null when a variant has fewer than 2 units the metric counts.
  */
 export function compareVariant(metric: MetricSpec, control: { totals: VariantTotals; moments: Moments }, treatment: { totals: VariantTotals; moments: Moments }, cupedApplied: boolean, confidenceLevel: number, index: number): RawComparison | null {
   try {
     if (metric.kind === 'conversion' && !cupedApplied) {
       const z = twoProportionZTest(
-        { exposures: control.totals.units, conversions: Math.round(control.totals.metrics[index]?.sum ?? 0) },
-        { exposures: treatment.totals.units, conversions: Math.round(treatment.totals.metrics[index]?.sum ?? 0) },
+        { exposures: control.totals.metrics[index]?.units ?? 0, conversions: Math.round(control.totals.metrics[index]?.sum ?? 0) },
+        { exposures: treatment.totals.metrics[index]?.units ?? 0, conversions: Math.round(treatment.totals.metrics[index]?.sum ?? 0) },
         { confidenceLevel },
       );
       return {

@@ -23,10 +23,20 @@ export interface SampleRatioCheck {
   readonly pValue: number;
   readonly threshold: number;
   readonly mismatch: boolean;
+  /**
+   * Units first exposed under a variant the definition does not have: not in the allocations, the
+   * chi-square or any metric, so the check above cannot see them.
+   */
+  readonly unknownVariantUnits: number;
+  /** Units exposed under more than one variant (counted under their first exposure's). */
+  readonly multipleVariantUnits: number;
+  /** Exposures the definition cannot explain (either count above 0): assignment or logging is broken. */
+  readonly exposureAnomaly: boolean;
 }
 
 export interface VariantStatistics {
   readonly variant: string;
+  /** Units the metric counts: for a windowed metric, by default those whose window has closed. */
   readonly units: number;
   readonly sum: number;
   readonly mean: number;
@@ -37,6 +47,7 @@ export interface VariantStatistics {
 
 export interface LiftPoint {
   readonly timeMs: number;
+  /** Units the metric counts in both arms by then. */
   readonly units: number;
   readonly relativeLift: number;
   readonly relativeLiftCi: Interval;

@@ -18,7 +18,16 @@ export interface StatisticsQuery {
    * `firstExposuresKeptBound` checks it against the result. Absent or null: every event is read.
    */
   readonly exposuresFromMs?: number | null;
+  /**
+   * Units whose metric window has not closed by `asOfMs` (first exposure + window > asOfMs):
+   * 'exclude' (the default) leaves them out of that metric's n and sums, so a windowed metric is
+   * the metric as defined; 'include' counts their partial windows (GrowthBook's setting of the same
+   * name). Metrics without a window, n and the SRM count every unit either way.
+   */
+  readonly inProgressConversions?: InProgressConversions;
 }
+
+export type InProgressConversions = 'exclude' | 'include';
 
 /**
  * How to read `events`: the months (YYYYMM) known to hold no replayed duplicate are read without
@@ -63,7 +72,9 @@ const NOT_EXPOSED = 18446744073709551615n;
 
 /**
  * One query for every metric of an experiment, aggregated in ClickHouse down to sufficient
- * statistics per (variant, day of first exposure): units `n`, and per metric i the sums
+ * statistics per (variant, day of first exposure): units `n`, units `mv` exposed under more than one
+ * variant (distinct variant names), and per metric i the units `n<i>` it counts (those whose
+ * window has closed, unless `inProgressConversions` is 'include') and over them the sums
  * `s<i>` = Σy, `q<i>` = Σy², and for CUPED `x<i>s` = Σx, `xx<i>` = Σx², `xy<i>` = Σxy, where y is
  * the unit's value in the metric window after its first exposure and x the same metric over the
  * lookback before it. Totals are the sums over days; the daily rows give the cumulative lift.
@@ -92,26 +103,29 @@ export function sufficientStatisticsSql(query: StatisticsQuery, read: EventsRead
   const sums = metrics.flatMap((metric, i) => {
     const y = ident(`y${i}`);
     const x = ident(`x${i}`);
+    const closed = windowClosed(metric, query);
+    const total = (value: Sql) => (closed === null ? sql`sum(${value})` : sql`sumIf(${value}, ${closed})`);
     // Without CUPED the covariate is 0 for every unit: constant sums, no per-unit column.
-    const covariate = (sum: Sql) => (metric.cupedLookbackMs === null ? sql`toFloat64(0)` : sum);
+    const covariate = (value: Sql) => (metric.cupedLookbackMs === null ? sql`toFloat64(0)` : total(value));
     return [
-      sql`sum(${y}) AS ${ident(`s${i}`)}`,
-      sql`sum(${y} * ${y}) AS ${ident(`q${i}`)}`,
-      sql`${covariate(sql`sum(${x})`)} AS ${ident(`x${i}s`)}`,
-      sql`${covariate(sql`sum(${x} * ${x})`)} AS ${ident(`xx${i}`)}`,
-      sql`${covariate(sql`sum(${x} * ${y})`)} AS ${ident(`xy${i}`)}`,
+      sql`${closed === null ? sql`count()` : sql`countIf(${closed})`} AS ${ident(`n${i}`)}`,
+      sql`${total(y)} AS ${ident(`s${i}`)}`,
+      sql`${total(sql`${y} * ${y}`)} AS ${ident(`q${i}`)}`,
+      sql`${covariate(x)} AS ${ident(`x${i}s`)}`,
+      sql`${covariate(sql`${x} * ${x}`)} AS ${ident(`xx${i}`)}`,
+      sql`${covariate(sql`${x} * ${y}`)} AS ${ident(`xy${i}`)}`,
     ];
   });
   const amountArrays = summed.map((i) => sql`, groupArrayIf(${ident(`amount${i}`)}, e = 0) AS ${ident(`a${i}`)}`);
 
   return sql`
-    SELECT v AS variant, intDiv(first_ms, ${DAY_MS}) AS day, count() AS n, ${joinSql(sums, ', ')}
+    SELECT v AS variant, intDiv(first_ms, ${DAY_MS}) AS day, count() AS n, sum(several) AS mv, ${joinSql(sums, ', ')}
     FROM
     (
-      SELECT pk % ${VARIANT_SLOTS} AS v, intDiv(pk, ${VARIANT_SLOTS}) AS first_ms, ${joinSql(perUnit, ', ')}
+      SELECT pk % ${VARIANT_SLOTS} AS v, intDiv(pk, ${VARIANT_SLOTS}) AS first_ms, vlo != vhi AS several, ${joinSql(perUnit, ', ')}
       FROM
       (
-        SELECT u, min(p) AS pk, groupArrayIf(t, e = 0) AS ts, groupArrayIf(m, e = 0) AS ms${joinSql(amountArrays, '\n')}
+        SELECT u, min(p) AS pk, min(lo) AS vlo, max(hi) AS vhi, groupArrayIf(t, e = 0) AS ts, groupArrayIf(m, e = 0) AS ms${joinSql(amountArrays, '\n')}
         FROM
         (
           ${firstExposureRows(query, summed)}
@@ -126,13 +140,17 @@ export function sufficientStatisticsSql(query: StatisticsQuery, read: EventsRead
     ORDER BY variant, day`;
 }
 
-/** One row per (unit, variant) and part of `first_exposures`; min() over a unit's rows is its first exposure before asOfMs. */
+/**
+ * One row per (unit, variant) and part of `first_exposures`; min() over a unit's rows is its first
+ * exposure before asOfMs. lo and hi carry the variant's hash (events: the neutral bounds), so a
+ * unit's min(lo) != max(hi) when it was exposed under two variants, known or not.
+ */
 function firstExposureRows(query: StatisticsQuery, summed: readonly number[]): Sql {
   const variantList = sql`[${joinSql(query.variants.map((variant) => sql`${variant}`), ', ')}]`;
   const first = sql`finalizeAggregation(first_exposed_at_ms)`;
   const noAmounts = summed.map((i) => sql`, toFloat64(0) AS ${ident(`amount${i}`)}`);
   return sql`
-    SELECT unit_hash AS u, toUInt8(1) AS e, ${first} * ${VARIANT_SLOTS} + indexOf(${variantList}, variant) AS p, toUInt64(0) AS t, toUInt32(0) AS m${joinSql(noAmounts, '\n')}
+    SELECT unit_hash AS u, toUInt8(1) AS e, ${first} * ${VARIANT_SLOTS} + indexOf(${variantList}, variant) AS p, cityHash64(variant) AS lo, cityHash64(variant) AS hi, toUInt64(0) AS t, toUInt32(0) AS m${joinSql(noAmounts, '\n')}
     FROM first_exposures
     WHERE experiment_key = ${query.experimentKey} AND ${first} < ${query.asOfMs}`;
 }
@@ -145,7 +163,7 @@ function eventRows(query: StatisticsQuery, summed: readonly number[], read: Even
     .map((metric, i) => sql`if(event = ${metric.event} AND ${filtersSql(metric.filters)}, ${2 ** i}, 0)`)
     .reduce((sum, bit) => sql`${sum} + ${bit}`);
   const amounts = summed.map((i) => sql`, ${numberAt((metrics[i] as MetricSpec).property)} AS ${ident(`amount${i}`)}`);
-  const select = sql`SELECT cityHash64(customer_id) AS u, toUInt8(0) AS e, toUInt64(${NOT_EXPOSED}) AS p, event_time_ms AS t, toUInt32(${mask}) AS m${joinSql(amounts, '\n')}`;
+  const select = sql`SELECT cityHash64(customer_id) AS u, toUInt8(0) AS e, toUInt64(${NOT_EXPOSED}) AS p, toUInt64(${NOT_EXPOSED}) AS lo, toUInt64(0) AS hi, event_time_ms AS t, toUInt32(${mask}) AS m${joinSql(amounts, '\n')}`;
   const where = sql`type = 'track' AND event IN (${joinSql(events.map((event) => sql`${event}`), ', ')}) AND event_time_ms < ${asOfMs}${fromSql(read.fromMs ?? null)}`;
   if (read.settledMonths.length === 0) return sql`${select} FROM events FINAL WHERE ${where}`;
   return sql`
@@ -159,6 +177,15 @@ function eventRows(query: StatisticsQuery, summed: readonly number[], read: Even
 function fromSql(fromMs: number | null): Sql {
   if (fromMs === null) return sql``;
   return sql` AND event_time_ms >= ${fromMs} AND event_time >= toDateTime(${Math.max(0, Math.floor(fromMs / 1000) - 86_400)})`;
+}
+
+/**
+ * The condition (over a unit's `first_ms`) that metric's window has closed by the analysis instant;
+ * null when every unit counts (no window, or in-progress units included).
+ */
+export function windowClosed(metric: MetricSpec, query: Pick<StatisticsQuery, 'asOfMs' | 'inProgressConversions'>): Sql | null {
+  if (metric.windowMs === null || query.inProgressConversions === 'include') return null;
+  return sql`first_ms + ${metric.windowMs} <= ${query.asOfMs}`;
 }
 
 export function afterExposure(metric: MetricSpec): Sql {

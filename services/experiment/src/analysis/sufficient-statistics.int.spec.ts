@@ -6,7 +6,7 @@ import type { MetricSpec } from '../domain/experiment-definition.js';
 import { IsolatedStack } from '../testing/experiment-under-test.js';
 import { referenceStatisticsSql } from '../testing/reference-statistics-sql.js';
 import { inMonthsSql, outsideMonthsSql } from './settled-event-months.js';
-import { eventsLowerBoundMs, sufficientStatisticsSql, type StatisticsQuery } from './sufficient-statistics-sql.js';
+import { eventsLowerBoundMs, sufficientStatisticsSql, type InProgressConversions, type StatisticsQuery } from './sufficient-statistics-sql.js';
 import type { StatisticsRow } from './variant-sums.js';
 
 // The service's statistics query (first_exposures + one GROUP BY unit, settled months without FINAL)
@@ -28,7 +28,7 @@ const metrics: MetricSpec[] = [
   { key: 'revenue', description: '', kind: 'sum', event: PAY, property: 'amount', filters: [], windowMs: 30 * DAY, role: 'secondary', direction: 'increase', cupedLookbackMs: 30 * DAY },
   { key: 'line_calls', description: '', kind: 'count', event: CALL, property: '', filters: [{ path: 'channel', operator: 'equals', values: ['line'] }], windowMs: null, role: 'guardrail', direction: 'decrease', cupedLookbackMs: null },
 ];
-const query = (asOfMs: number, experimentKey = KEY): StatisticsQuery => ({ experimentKey, asOfMs, variants: ['control', 'treatment'], metrics });
+const query = (asOfMs: number, experimentKey = KEY, inProgressConversions: InProgressConversions = 'exclude'): StatisticsQuery => ({ experimentKey, asOfMs, variants: ['control', 'treatment'], metrics, inProgressConversions });
 
 const exposure = (unit: string, variant: string, at: number, experimentKey = KEY) => ({
   experiment_key: experimentKey, variant, unit_id: unit, revision: 2, recorded_by: 'experiment', request_id: '', exposed_at: dateTimeText(new Date(at)), exposed_at_ms: at,
@@ -108,11 +108,13 @@ describe('sufficient statistics from first_exposures (one GROUP BY unit)', () =>
     ]);
   });
 
-  it('equals the previous query on units exposed twice, window edges, units without events, replays and unknown variants, as of several instants', async () => {
-    for (const asOfMs of [T0 + HOUR, T0 + 2 * DAY, AS_OF, T0 + 100 * DAY]) {
-      const [ours, reference] = [await analysis.statistics(query(asOfMs)), await referenceRows(query(asOfMs))];
-      expect(ours.length, `as of ${asOfMs}`).toBeGreaterThan(0);
-      expect(ours, `as of ${asOfMs}`).toEqual(reference);
+  it('equals the previous query on units exposed twice, window edges, units without events, replays and unknown variants, as of several instants, with in-progress units left out or in', async () => {
+    for (const mode of ['exclude', 'include'] as const) {
+      for (const asOfMs of [T0 + HOUR, T0 + 2 * DAY, T0 + 30 * DAY + HOUR, AS_OF, T0 + 100 * DAY]) {
+        const [ours, reference] = [await analysis.statistics(query(asOfMs, KEY, mode)), await referenceRows(query(asOfMs, KEY, mode))];
+        expect(ours.length, `as of ${asOfMs}, ${mode}`).toBeGreaterThan(0);
+        expect(ours, `as of ${asOfMs}, ${mode}`).toEqual(reference);
+      }
     }
   });
 
@@ -124,13 +126,29 @@ describe('sufficient statistics from first_exposures (one GROUP BY unit)', () =>
     expect([total(control, (r) => r.units), total(treatment, (r) => r.units), total(byVariant(rows, ''), (r) => r.units)]).toEqual([4, 3, 1]);
     // u10's first exposure is the last millisecond of T0's day, a day before its second.
     expect(control.map((r) => r.day)).toEqual([T0, T0 + 3 * DAY, T0 + 5 * DAY].map((t) => Math.floor(t / DAY)));
-    const metric = (arm: StatisticsRow[], i: number, field: 'sum' | 'sumOfSquares' | 'sumX' | 'sumOfProducts') => total(arm, (r) => r.metrics[i]![field]);
-    expect([metric(control, 0, 'sum'), metric(treatment, 0, 'sum')]).toEqual([2, 2]); // u1 at its first ms, u8 once; u2 at the window's last ms, u9
-    expect([metric(control, 1, 'sum'), metric(treatment, 1, 'sum')]).toEqual([40, 60]);
-    expect([metric(control, 1, 'sumOfSquares'), metric(treatment, 1, 'sumOfSquares')]).toEqual([10 ** 2 + 30 ** 2, 20 ** 2 + 40 ** 2]);
+    const metric = (arm: StatisticsRow[], i: number, field: 'units' | 'sum' | 'sumOfSquares' | 'sumX' | 'sumOfProducts') => total(arm, (r) => r.metrics[i]![field]);
+    // u9 (first exposed T0 + 25 days) has 27 of its 30 days: out of the two windowed metrics.
+    expect([metric(control, 0, 'units'), metric(treatment, 0, 'units')]).toEqual([4, 2]);
+    expect([metric(control, 1, 'units'), metric(treatment, 1, 'units')]).toEqual([4, 2]);
+    expect([metric(control, 0, 'sum'), metric(treatment, 0, 'sum')]).toEqual([2, 1]); // u1 at its first ms, u8 once; u2 at the window's last ms
+    expect([metric(control, 1, 'sum'), metric(treatment, 1, 'sum')]).toEqual([40, 20]);
+    expect([metric(control, 1, 'sumOfSquares'), metric(treatment, 1, 'sumOfSquares')]).toEqual([10 ** 2 + 30 ** 2, 20 ** 2]);
     expect([metric(control, 1, 'sumX'), metric(treatment, 1, 'sumX')]).toEqual([9, 12]); // u10's February payment; u2's 5 + 7
     expect(metric(treatment, 1, 'sumOfProducts')).toBe(12 * 20);
-    expect([metric(control, 2, 'sum'), metric(treatment, 2, 'sum')]).toEqual([0, 3]); // line calls until the instant
+    // No window: every unit, line calls until the instant.
+    expect([metric(control, 2, 'units'), metric(treatment, 2, 'units')]).toEqual([4, 3]);
+    expect([metric(control, 2, 'sum'), metric(treatment, 2, 'sum')]).toEqual([0, 3]);
+    // u2 (treatment, then control) is the one unit exposed under two variants; u1 and u10 saw control twice.
+    expect(rows.map((r) => [r.variant, r.multipleVariantUnits]).filter(([, mv]) => mv !== 0)).toEqual([['treatment', 1]]);
+  });
+
+  it('counts the units still inside their window when asked to include them', async () => {
+    const rows = await analysis.statistics(query(AS_OF, KEY, 'include'));
+    const [control, treatment] = [byVariant(rows, 'control'), byVariant(rows, 'treatment')];
+    const metric = (arm: StatisticsRow[], i: number, field: 'units' | 'sum') => total(arm, (r) => r.metrics[i]![field]);
+    expect([metric(control, 0, 'units'), metric(treatment, 0, 'units')]).toEqual([4, 3]);
+    expect([metric(control, 0, 'sum'), metric(treatment, 0, 'sum')]).toEqual([2, 2]); // and u9's payment 1 h after its exposure
+    expect([metric(control, 1, 'sum'), metric(treatment, 1, 'sum')]).toEqual([40, 60]);
   });
 
   it('skips events before the first-exposure day minus the lookback and still equals the previous query', async () => {
@@ -156,7 +174,7 @@ describe('sufficient statistics from first_exposures (one GROUP BY unit)', () =>
 
   it('puts a unit whose first exposures share a millisecond under the lower variant position', async () => {
     const rows = await analysis.statistics(query(AS_OF, 'it-tie'));
-    expect(rows.map((r) => [r.variant, r.units])).toEqual([['control', 1]]);
+    expect(rows.map((r) => [r.variant, r.units, r.multipleVariantUnits])).toEqual([['control', 1, 1]]);
   });
 
   it('changes nothing when the backfill of migration 0013 runs again', async () => {

@@ -5,7 +5,9 @@ import { afterExposure, beforeExposure, DAY_MS, unitValue, type StatisticsQuery 
  * The statistics query as it was before `first_exposures` (decision 0020), kept only as the
  * reference the equivalence test compares the service's query with: first exposures grouped from
  * the raw `exposures` (argMin/min per unit) ANY LEFT JOIN the unit's events (all read FINAL) as
- * parallel arrays. Same output columns as `sufficientStatisticsSql`. Not used by the service.
+ * parallel arrays; units exposed under several variants by counting distinct names, and the units a
+ * windowed metric counts by its own comparison with the instant. Same output columns as
+ * `sufficientStatisticsSql`. Not used by the service.
  * The per-unit folds (metric value, CUPED covariate) are the service's own expressions: what this
  * reference checks is the query's shape, not them.
  */
@@ -26,26 +28,29 @@ export function referenceStatisticsSql(query: StatisticsQuery): Sql {
     sql`${unitValue(metric, i, afterExposure(metric))} AS ${ident(`y${i}`)}`,
     sql`${metric.cupedLookbackMs === null ? sql`toFloat64(0)` : unitValue(metric, i, beforeExposure(metric.cupedLookbackMs))} AS ${ident(`x${i}`)}`,
   ]);
-  const sums = metrics.flatMap((_metric, i) => {
+  const sums = metrics.flatMap((metric, i) => {
     const y = ident(`y${i}`);
     const x = ident(`x${i}`);
+    // A unit counts for a windowed metric once first exposure + window <= asOf, unless in-progress units are included.
+    const counted = metric.windowMs === null || query.inProgressConversions === 'include' ? sql`1` : sql`(toInt64(first_ms) <= ${asOfMs - metric.windowMs})`;
     return [
-      sql`sum(${y}) AS ${ident(`s${i}`)}`,
-      sql`sum(${y} * ${y}) AS ${ident(`q${i}`)}`,
-      sql`sum(${x}) AS ${ident(`x${i}s`)}`,
-      sql`sum(${x} * ${x}) AS ${ident(`xx${i}`)}`,
-      sql`sum(${x} * ${y}) AS ${ident(`xy${i}`)}`,
+      sql`sum(${counted}) AS ${ident(`n${i}`)}`,
+      sql`sum(${counted} * ${y}) AS ${ident(`s${i}`)}`,
+      sql`sum(${counted} * ${y} * ${y}) AS ${ident(`q${i}`)}`,
+      sql`sum(${counted} * ${x}) AS ${ident(`x${i}s`)}`,
+      sql`sum(${counted} * ${x} * ${x}) AS ${ident(`xx${i}`)}`,
+      sql`sum(${counted} * ${x} * ${y}) AS ${ident(`xy${i}`)}`,
     ];
   });
 
   return sql`
-    SELECT v AS variant, intDiv(first_ms, ${DAY_MS}) AS day, count() AS n, ${joinSql(sums, ', ')}
+    SELECT v AS variant, intDiv(first_ms, ${DAY_MS}) AS day, count() AS n, sum(variants > 1) AS mv, ${joinSql(sums, ', ')}
     FROM
     (
-      SELECT v, first_ms, ${joinSql(perUnit, ', ')}
+      SELECT v, first_ms, variants, ${joinSql(perUnit, ', ')}
       FROM
       (
-        SELECT cityHash64(unit_id) AS u, argMin(indexOf(${variantList}, variant), exposed_at_ms) AS v, min(exposed_at_ms) AS first_ms
+        SELECT cityHash64(unit_id) AS u, argMin(indexOf(${variantList}, variant), exposed_at_ms) AS v, min(exposed_at_ms) AS first_ms, uniqExact(variant) AS variants
         FROM exposures
         WHERE ${exposureFilter}
         GROUP BY u

@@ -1,7 +1,7 @@
 import { grpcNest, msFromDuration, durationFromMs, timestampFromDate, type Duration, type Timestamp } from '@kuroshio/contracts';
 import { assertUnreachable } from '@kuroshio/service-kit';
 import type { Correction } from '../analysis/multiple-testing.js';
-import type { ExperimentResults, Interval } from '../analysis/results-model.js';
+import type { ExperimentResults, Interval, SampleRatioCheck } from '../analysis/results-model.js';
 import type { ExperimentState, FilterOperator, PropertyFilter, ScalarValue } from '../domain/experiment-definition.js';
 import type { AssignOutcome } from '../domain/experiment-catalog.js';
 import type { ExperimentInput, FilterInput } from '../domain/experiment-input.js';
@@ -172,6 +172,13 @@ function protoCorrection(correction: Correction): grpcNest.experiment.v1.Multipl
 
 const interval = (ci: Interval) => ({ lower: ci.lower, upper: ci.upper, level: ci.level });
 
+// SampleRatioCheck in proto has no field yet for the units exposed under unknown or several
+// variants (the JSON API and the dashboard carry them); proto/ is the contracts owner's change.
+function protoSampleRatio(check: SampleRatioCheck): grpcNest.experiment.v1.SampleRatioCheck {
+  const { unknownVariantUnits: _unknown, multipleVariantUnits: _multiple, exposureAnomaly: _anomaly, allocations, ...chiSquare } = check;
+  return { ...chiSquare, allocations: allocations.map((a) => ({ ...a })) };
+}
+
 export function protoResults(results: ExperimentResults): grpcNest.experiment.v1.ExperimentResults {
   return {
     experimentKey: results.experimentKey,
@@ -180,7 +187,7 @@ export function protoResults(results: ExperimentResults): grpcNest.experiment.v1
     controlVariant: results.controlVariant,
     alpha: results.alpha,
     correction: protoCorrection(results.correction),
-    sampleRatio: { ...results.sampleRatio, allocations: results.sampleRatio.allocations.map((a) => ({ ...a })) },
+    sampleRatio: protoSampleRatio(results.sampleRatio),
     metrics: results.metrics.map((metric) => ({
       metricKey: metric.metricKey,
       kind: enumValue('METRIC_KIND_', metric.kind),
