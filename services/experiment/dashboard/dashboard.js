@@ -113,8 +113,10 @@ function cumulativeChart(points) {
   return chart;
 }
 
-function variantTable(metric) {
-  const head = el('tr', {}, ...['variant', 'units', 'mean', 'variance', 'CUPED mean'].map((h) => el('th', {}, h)));
+// A windowed metric counts only the units whose window has closed (ADR 0020): its own n.
+function variantTable(metric, windowMs) {
+  const units = windowMs ? `units (${+(windowMs / 86400000).toFixed(2)}-day window closed)` : 'units';
+  const head = el('tr', {}, ...['variant', units, 'mean', 'variance', 'CUPED mean'].map((h) => el('th', {}, h)));
   const rows = metric.variants.map((v) => el('tr', {}, el('td', {}, v.variant), el('td', {}, String(v.units)), el('td', {}, num(v.mean)), el('td', {}, num(v.variance)), el('td', {}, num(v.adjustedMean))));
   return el('table', { class: 'variants' }, el('thead', {}, head), el('tbody', {}, ...rows));
 }
@@ -146,6 +148,16 @@ function srmBanner(check) {
   return el('div', { class: 'srm ok', id: 'srm-ok' }, `Split matches the weights (SRM p = ${num(check.pValue, 3)}). ${share}`);
 }
 
+// Exposures the SRM chi-square cannot weigh: under a variant the definition lacks, or under two variants.
+function exposureBanner(check) {
+  if (!check.exposureAnomaly) return null;
+  return el(
+    'div',
+    { class: 'srm warning', role: 'alert', id: 'exposure-warning' },
+    `Exposures the definition cannot explain: ${check.unknownVariantUnits} unit(s) first exposed under an unknown variant, ${check.multipleVariantUnits} unit(s) exposed under more than one variant. Assignment or exposure logging is broken; do not trust these results.`,
+  );
+}
+
 async function show(key) {
   for (const link of listEl.querySelectorAll('a')) link.setAttribute('aria-current', String(link.dataset.key === key));
   panel.replaceChildren(el('p', { class: 'hint' }, `Loading ${key}…`));
@@ -159,11 +171,12 @@ async function show(key) {
       el('p', {}, experiment.hypothesis),
       el('p', { class: 'meta' }, `${experiment.state} · revision ${experiment.revision} · owner ${experiment.owner || 'n/a'} · control ${results.controlVariant} · alpha ${results.alpha} · ${results.correction} correction · data until ${results.window.end}`),
       srmBanner(results.sampleRatio),
-    ];
+      exposureBanner(results.sampleRatio),
+    ].filter((part) => part !== null);
     for (const metric of results.metrics) {
       const section = el('div', { class: 'metric', 'data-metric': metric.metricKey });
       section.append(el('h3', {}, metric.metricKey, el('span', { class: `role ${metric.role}` }, metric.role)), el('p', { class: 'meta' }, `${metric.kind}, ${metric.direction} is better. ${metric.description}`));
-      section.append(variantTable(metric));
+      section.append(variantTable(metric, experiment.metrics.find((m) => m.key === metric.metricKey)?.windowMs));
       if (metric.comparisons.length > 0) {
         section.append(liftBars(metric.comparisons), comparisonTable(metric));
         for (const c of metric.comparisons) {

@@ -1,5 +1,6 @@
 import { mkdirSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
+import { dateTimeText } from '@kuroshio/clickhouse';
 import type { RunningService } from '@kuroshio/service-kit';
 import { chromium, type Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -16,7 +17,8 @@ const stack = new IsolatedStack();
 let service: RunningService<ExperimentConfig>;
 let browser: Browser;
 const shots = fileURLToPath(new URL('../dist/screenshots/', import.meta.url));
-const startMs = Date.now() - 20 * DAY;
+// First exposures 50 to 40 days ago: every 30-day window has closed.
+const startMs = Date.now() - 50 * DAY;
 
 beforeAll(async () => {
   await stack.setUp();
@@ -28,6 +30,10 @@ beforeAll(async () => {
   await client.create(plantedDefinition('ui-srm'));
   await client.start('ui-srm');
   await plant(stack.clickhouse, { key: 'ui-srm', units: 10_000, controlShare: 0.56, conversion: { control: 0.1, treatment: 0.1 }, amountLift: 0, startMs });
+  // Two units exposed under a variant ui-srm does not have, one of them under control as well.
+  await stack.clickhouse.insert('exposures', [['ghost-1', 'ghost', startMs], ['ghost-2', 'ghost', startMs + 1], ['ghost-2', 'control', startMs + 2]].map(([unit, variant, at]) => ({
+    experiment_key: 'ui-srm', variant, unit_id: unit, revision: 2, recorded_by: 'inference', request_id: '', exposed_at: dateTimeText(new Date(at as number)), exposed_at_ms: at,
+  })));
   client.close();
   browser = await chromium.launch({ executablePath: process.env['CHROMIUM_PATH'] ?? '/usr/bin/chromium', args: ['--no-sandbox'] });
   mkdirSync(shots, { recursive: true });
@@ -58,6 +64,8 @@ describe('dashboard in headless Chromium', () => {
     expect(await paid.locator('svg.cumulative-chart polyline.trend').count()).toBe(1);
     expect(await page.locator('#srm-ok').count()).toBe(1);
     expect(await page.locator('#srm-warning').count()).toBe(0);
+    expect(await page.locator('#exposure-warning').count()).toBe(0);
+    expect(await paid.locator('table.variants th').nth(1).textContent()).toBe('units (30-day window closed)');
     expect(await page.locator('script').count()).toBe(1);
     expect(await page.getByText('<script>alert(1)</script>', { exact: false }).count()).toBe(1);
     await page.screenshot({ path: `${shots}dashboard-lift.png`, fullPage: true });
@@ -73,6 +81,8 @@ describe('dashboard in headless Chromium', () => {
     expect(await warning.count()).toBe(1);
     expect(await warning.textContent()).toContain('Sample ratio mismatch');
     expect(await warning.evaluate((node) => (globalThis as unknown as { getComputedStyle(n: unknown): { color: string } }).getComputedStyle(node).color)).not.toBe('rgb(0, 0, 0)');
+    const exposures = page.locator('#exposure-warning');
+    expect(await exposures.textContent()).toContain('2 unit(s) first exposed under an unknown variant, 1 unit(s) exposed under more than one variant');
     await page.screenshot({ path: `${shots}dashboard-srm.png`, fullPage: true });
     await page.close();
   });
