@@ -1,9 +1,10 @@
 import { createLogger } from '@kuroshio/telemetry';
 import { describe, expect, it } from 'vitest';
 import { InMemoryModels } from '../testing/in-memory-serving.js';
-import { ModelCatalog } from './model-catalog.js';
+import { ModelCatalog, type ServingModel } from './model-catalog.js';
 
 const logger = createLogger({ service: 'inference-test', level: 'silent' });
+const scoreOnce = (serving: ServingModel) => serving.score(new Float32Array(serving.model.spec.inputWidth), 1);
 
 function catalogOf(models: InMemoryModels, coldLoadWaitMs = 5_000) {
   return new ModelCatalog({
@@ -55,6 +56,32 @@ describe('ModelCatalog', () => {
     open();
     await toTwo;
     expect(catalog.servedVersion('m', 'champion')).toBe(3);
+  });
+
+  it('keeps a version an alias is about to serve when another alias lets go of it (promotion: champion = challenger, challenger deleted, at once)', async () => {
+    const models = new InMemoryModels().register('m', [1, 2], { champion: 1, challenger: 2 });
+    const catalog = catalogOf(models);
+    await catalog.resolve({ modelName: 'm', alias: 'champion' });
+    await catalog.resolve({ modelName: 'm', alias: 'challenger' });
+    await Promise.all([catalog.aliasChanged('m', 'champion', 2), catalog.aliasChanged('m', 'challenger', null)]);
+    await new Promise((resolve) => setTimeout(resolve, 20));
+    await expect(scoreOnce(await catalog.resolve({ modelName: 'm', alias: 'champion' }))).resolves.toHaveLength(1);
+    expect(catalog.loadedVersions()).toEqual(['m@2']);
+  });
+
+  it('keeps both versions when two aliases swap them at once', async () => {
+    const models = new InMemoryModels().register('m', [1, 2], { champion: 1, challenger: 2 });
+    const catalog = catalogOf(models);
+    await catalog.resolve({ modelName: 'm', alias: 'champion' });
+    await catalog.resolve({ modelName: 'm', alias: 'challenger' });
+    await Promise.all([catalog.aliasChanged('m', 'champion', 2), catalog.aliasChanged('m', 'challenger', 1)]);
+    await new Promise((resolve) => setTimeout(resolve, 20));
+    const champion = await catalog.resolve({ modelName: 'm', alias: 'champion' });
+    const challenger = await catalog.resolve({ modelName: 'm', alias: 'challenger' });
+    expect([champion.model.version, challenger.model.version]).toEqual([2, 1]);
+    await expect(scoreOnce(champion)).resolves.toHaveLength(1);
+    await expect(scoreOnce(challenger)).resolves.toHaveLength(1);
+    expect(models.loaded.map((model) => model.disposed)).toEqual([false, false]);
   });
 
   it('ignores changes of aliases it does not serve, and stops serving a deleted alias', async () => {
