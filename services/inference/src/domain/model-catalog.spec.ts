@@ -1,6 +1,6 @@
 import { createLogger } from '@kuroshio/telemetry';
 import { describe, expect, it } from 'vitest';
-import { InMemoryModels } from '../testing/in-memory-serving.js';
+import { FakeLoadedModel, InMemoryModels } from '../testing/in-memory-serving.js';
 import { ModelCatalog, type ServingModel } from './model-catalog.js';
 
 const logger = createLogger({ service: 'inference-test', level: 'silent' });
@@ -104,6 +104,46 @@ describe('ModelCatalog', () => {
     await expect(catalog.resolve({ modelName: 'm', version: 1 })).rejects.toMatchObject({ code: 'UNAVAILABLE', reason: 'model_loading' });
     open();
     await expect(catalog.resolve({ modelName: 'm', version: 1 })).resolves.toMatchObject({ model: { version: 1 } });
+  });
+
+  it('without batching, runs each request as its own model call, at most maxConcurrentBatches at once, and sheds beyond maxQueuedRows with RESOURCE_EXHAUSTED', async () => {
+    const models = new InMemoryModels().register('m', [1]);
+    const catalog = new ModelCatalog({
+      registry: models,
+      loader: models,
+      batching: { enabled: false, maxBatchSize: 64, maxQueueDelayMs: 5, maxQueuedRows: 3, maxConcurrentBatches: 1 },
+      coldLoadWaitMs: 5_000,
+      logger,
+    });
+    const serving = await catalog.resolve({ modelName: 'm', version: 1 });
+    const model = models.loaded[0] as FakeLoadedModel;
+    let running = 0;
+    let mostRunning = 0;
+    const release: Array<() => void> = [];
+    const score = model.score.bind(model);
+    model.score = async (inputs, rows) => {
+      running += 1;
+      mostRunning = Math.max(mostRunning, running);
+      await new Promise<void>((resolve) => release.push(resolve));
+      running -= 1;
+      return score(inputs, rows);
+    };
+    const rows = (n: number) => new Float32Array(n * serving.model.spec.inputWidth);
+    const accepted = [serving.score(rows(1), 1), serving.score(rows(2), 2), serving.score(rows(1), 1)];
+    // Shed at once, not queued behind the running call.
+    const answeredWithin = (promise: Promise<unknown>, ms: number) => Promise.race([promise, new Promise((_, reject) => setTimeout(() => reject(new Error(`no answer within ${ms} ms`)), ms))]);
+    await expect(answeredWithin(serving.score(rows(1), 1), 50)).rejects.toMatchObject({
+      code: 'RESOURCE_EXHAUSTED',
+      reason: 'queue_full',
+      message: expect.stringMatching(/model m version 1 is overloaded: 3 rows are queued \(limit 3\)/),
+    });
+    while (release.length > 0 || running > 0) {
+      release.shift()?.();
+      await new Promise((resolve) => setTimeout(resolve, 1));
+    }
+    await expect(Promise.all(accepted)).resolves.toHaveLength(3);
+    expect(mostRunning).toBe(1);
+    expect(model.calls).toEqual([1, 1, 2, 1]);
   });
 
   it('retries a failed first load on the next request', async () => {

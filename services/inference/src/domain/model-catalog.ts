@@ -15,7 +15,7 @@ export const PINNED_VERSION_IDLE_MS = 10 * 60_000;
 /** A loaded version with the micro-batcher in front of it. */
 export interface ServingModel {
   readonly model: LoadedModel;
-  /** Scores a block of rows through the batcher (or directly when batching is off). */
+  /** Scores a block of rows through the batcher (one model call per request when batching is off). */
   score(inputs: Float32Array, rows: number): Promise<Float32Array>;
   /** Settles when no batch of this version is queued or running. */
   idle(): Promise<void>;
@@ -213,25 +213,10 @@ export class ModelCatalog {
   }
 
   #serving(model: LoadedModel): ServingModel {
-    const { batching } = this.options;
-    if (!batching.enabled) {
-      let running = 0;
-      const waiters: Array<() => void> = [];
-      return {
-        model,
-        leases: 0,
-        score: async (inputs, rows) => {
-          running += 1;
-          try {
-            return await model.score(inputs, rows);
-          } finally {
-            running -= 1;
-            if (running === 0) for (const wake of waiters.splice(0)) wake();
-          }
-        },
-        idle: () => (running === 0 ? Promise.resolve() : new Promise((resolve) => waiters.push(resolve))),
-      };
-    }
+    const { enabled, ...batching } = this.options.batching;
+    // Without batching every request is its own model call, under the same concurrency cap and
+    // queue limit (load shedding) as batches.
+    const limits: MicroBatchLimits = enabled ? batching : { ...batching, maxBatchSize: 1, maxQueueDelayMs: 0 };
     const width = model.spec.inputWidth;
     const batcher = new MicroBatcher<{ inputs: Float32Array; rows: number }, Float32Array>(
       async (jobs) => {
@@ -252,7 +237,7 @@ export class ModelCatalog {
           return part;
         });
       },
-      batching,
+      limits,
       this.options.observer?.(model.modelName),
       `model ${model.modelName} version ${model.version}`,
     );
