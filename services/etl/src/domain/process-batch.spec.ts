@@ -181,8 +181,8 @@ describe('processBatch', () => {
       expect(out.outcomes.map((outcome) => outcome.outcome)).toEqual(['accepted', 'deduplicated']);
       const [accepted, duplicate] = out.archived.map((entry) => entry.line.value);
       for (const value of clear) expect(duplicate).not.toContain(value);
-      expect(archivedText(duplicate)).toBe(archivedText(accepted!));
-      expect(archivedText(duplicate)).toBe(out.clean[0]!.value.envelope.properties?.text);
+      expect(archivedText(duplicate!)).toBe(archivedText(accepted!));
+      expect(archivedText(duplicate!)).toBe(out.clean[0]!.value.envelope.properties?.text);
     });
 
     it('scrubs a record the contract rejects, in raw/ and in the dead letter', () => {
