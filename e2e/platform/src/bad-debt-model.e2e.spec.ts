@@ -182,6 +182,8 @@ describe('bad-debt model: events → features → training → registry → cham
     const promotion = report.audit.find((line) => line.action === 'alias_set' && line.alias === 'champion');
     expect(promotion).toMatchObject({ actor: SCENARIO_ACTOR, version: report.champion.version });
     expect(promotion?.reason).toMatch(/promoted by the demo scenario/);
-    expect(report.audit.some((line) => line.action === 'version_registered' && line.version === report.champion.version && line.actor === 'trainer')).toBe(true);
+    // Registered by the trainer on behalf of whoever submitted the job: the reason names both.
+    const registration = report.audit.find((line) => line.action === 'version_registered' && line.version === report.champion.version);
+    expect(registration).toMatchObject({ actor: 'trainer', reason: `training job ${report.champion.jobId} submitted by ${SCENARIO_ACTOR}` });
   });
 });

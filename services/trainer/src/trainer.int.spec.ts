@@ -111,6 +111,8 @@ describe('trainer (real S3)', () => {
     // Registered with the lineage the brief asks for.
     const registered = registry.registrations.find((r) => r.request.requestId === job.jobId)!;
     expect(registered.actor).toBe('trainer');
+    expect(registered.reason).toBe(`training job ${job.jobId} submitted by it-analyst`);
+    expect(registered.request.params).toMatchObject({ createdBy: 'it-analyst' });
     expect(registered.request.lineage).toMatchObject({
       datasetManifestHash: tabular.manifest.contentHash,
       datasetUri: `s3://${s3.buckets.lake}/training-sets/${tabular.manifest.exportId}/manifest.json`,

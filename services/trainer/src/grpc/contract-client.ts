@@ -45,6 +45,13 @@ export class ContractClient {
   }
 }
 
+const REASON_LIMIT = 1_024;
+
+/** `x-kuroshio-reason`, the why a registry or experiment change is audited with. gRPC metadata carries ASCII only: other characters become "?". */
+export function reasonMetadata(reason: string): Record<string, string> {
+  return { 'x-kuroshio-reason': reason.replace(/[^\x20-\x7e]/g, '?').slice(0, REASON_LIMIT) };
+}
+
 export function isServiceError(error: unknown): error is ServiceError {
   return error instanceof Error && typeof (error as Partial<ServiceError>).code === 'number' && 'metadata' in error;
 }

@@ -98,7 +98,7 @@ export function trainingPipeline(deps: PipelineDependencies): RunJob {
         backend: deps.backend(),
         trainingJobId: job.jobId,
       };
-      const params = versionParams({ ...plan, split }, embargo, trainingSet, fitted);
+      const params = versionParams({ ...plan, split }, embargo, trainingSet, fitted, job.createdBy);
       // Binned once here so that drift checks later need neither the training set nor the model.
       const reference = driftReference(table, fitted.columns.numeric, fitted.dataset.split.train, fitted.testScores);
       const artifacts = await uploadArtifacts(deps, job, fitted, full, copies, { lineage, params, driftReference: reference });
@@ -115,6 +115,7 @@ export function trainingPipeline(deps: PipelineDependencies): RunJob {
           params,
           lineage,
           requestId: job.jobId,
+          submittedBy: job.createdBy,
         });
         log.info({ version: modelVersion }, 'version registered');
       }
@@ -207,9 +208,11 @@ async function uploadArtifacts(
   return [...writer.written];
 }
 
-function versionParams(plan: TrainingPlan, embargo: ResolvedEmbargo, trainingSet: LoadedTrainingSet, fitted: FittedModel): Record<string, unknown> {
+function versionParams(plan: TrainingPlan, embargo: ResolvedEmbargo, trainingSet: LoadedTrainingSet, fitted: FittedModel, createdBy: string): Record<string, unknown> {
   const { split, classWeights } = fitted.dataset;
   return {
+    // Who submitted the job: the registry's actor is the trainer itself.
+    createdBy,
     modelFamily: plan.family,
     hyperparameters: plan.hyperparameters,
     seed: plan.seed,

@@ -35,6 +35,7 @@ const registration: VersionRegistration = {
     trainingJobId: 'tj-1',
   },
   requestId: 'tj-1',
+  submittedBy: 'alice@bank.example',
 };
 
 describe('ModelRegistryClient', () => {
@@ -44,6 +45,9 @@ describe('ModelRegistryClient', () => {
     expect(registry.createdBy).toEqual(['trainer']);
     const sent = registry.registrations[0]!;
     expect(sent.actor).toBe('trainer');
+    // The audit log's why names the job and who submitted it; both calls carry it.
+    expect(sent.reason).toBe('training job tj-1 submitted by alice@bank.example');
+    expect(registry.createReasons).toEqual(['training job tj-1 submitted by alice@bank.example']);
     expect(sent.request.artifacts.map((a) => a.kind)).toEqual(['ARTIFACT_KIND_MODEL', 'ARTIFACT_KIND_MODEL_QUANTIZED_UINT8']);
     expect(sent.request.artifacts[0]!.files[0]).toEqual({ path: 'model.json', sha256: 'a'.repeat(64), sizeBytes: 1234 });
     expect(sent.request.metrics).toEqual({ roc_auc: 0.81, log_loss: 0.3 });
@@ -58,5 +62,11 @@ describe('ModelRegistryClient', () => {
     const second = await new ModelRegistryClient(client).registerVersion({ ...registration, requestId: 'tj-2' });
     expect(second).toBe(2);
     expect(registry.createdBy).toEqual(['trainer']);
+  });
+
+  it('keeps the reason ASCII, as gRPC metadata requires, and says when the submitter is unknown', async () => {
+    await new ModelRegistryClient(client).registerVersion({ ...registration, requestId: 'tj-3', submittedBy: '陳小姐' });
+    await new ModelRegistryClient(client).registerVersion({ ...registration, requestId: 'tj-4', submittedBy: '' });
+    expect(registry.registrations.slice(-2).map((r) => r.reason)).toEqual(['training job tj-3 submitted by ???', 'training job tj-4 submitted by an unknown caller']);
   });
 });

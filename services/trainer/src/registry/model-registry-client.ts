@@ -1,7 +1,7 @@
 import { status as GrpcStatus } from '@grpc/grpc-js';
 import { grpcNest } from '@kuroshio/contracts';
 import type { StoredArtifact } from '../artifacts/job-artifacts.js';
-import { ContractClient, isServiceError } from '../grpc/contract-client.js';
+import { ContractClient, isServiceError, reasonMetadata } from '../grpc/contract-client.js';
 import type { JobLineage } from '../jobs/training-job.js';
 
 export interface VersionRegistration {
@@ -13,6 +13,8 @@ export interface VersionRegistration {
   readonly lineage: JobLineage;
   /** Idempotency key (the job id): a retried registration returns the same version. */
   readonly requestId: string;
+  /** Who submitted the training job; named in the audit log's reason (the actor stays the trainer). */
+  readonly submittedBy: string;
 }
 
 /** What the trainer needs of the model registry. */
@@ -21,12 +23,17 @@ export interface ModelRegistryPort {
   registerVersion(registration: VersionRegistration): Promise<number>;
 }
 
-/** `kuroshio.registry.v1.ModelRegistry` over gRPC, as actor `trainer`. */
+/**
+ * `kuroshio.registry.v1.ModelRegistry` over gRPC, as actor `trainer`: the registry takes the caller
+ * from `x-kuroshio-actor` and has no acting on behalf of another identity, so the job's submitter is
+ * named in `x-kuroshio-reason` (the audit log's why) and in the version's params.
+ */
 export class ModelRegistryClient implements ModelRegistryPort {
   constructor(private readonly client: ContractClient) {}
 
   async registerVersion(registration: VersionRegistration): Promise<number> {
-    await this.ensureModel(registration.modelName);
+    const reason = reasonMetadata(`training job ${registration.requestId} submitted by ${registration.submittedBy === '' ? 'an unknown caller' : registration.submittedBy}`);
+    await this.ensureModel(registration.modelName, reason);
     const reply = await this.client.call<grpcNest.registry.v1.RegisterModelVersionRequest, grpcNest.registry.v1.RegisterModelVersionResponse>('RegisterModelVersion', {
       modelName: registration.modelName,
       description: registration.description,
@@ -42,13 +49,13 @@ export class ModelRegistryClient implements ModelRegistryPort {
         trainingJobId: registration.lineage.trainingJobId,
       },
       requestId: registration.requestId,
-    });
+    }, reason);
     const version = reply.modelVersion?.version;
     if (version === undefined || version === 0) throw new Error('model registry answered without a version number');
     return version;
   }
 
-  private async ensureModel(name: string): Promise<void> {
+  private async ensureModel(name: string, reason: Readonly<Record<string, string>>): Promise<void> {
     try {
       await this.client.call<grpcNest.registry.v1.GetModelRequest, grpcNest.registry.v1.GetModelResponse>('GetModel', { name });
       return;
@@ -61,7 +68,7 @@ export class ModelRegistryClient implements ModelRegistryPort {
         description: `Trained by the Kuroshio trainer`,
         owner: 'trainer',
         labels: {},
-      });
+      }, reason);
     } catch (error) {
       // Another job created it in between.
       if (!isServiceError(error) || error.code !== GrpcStatus.ALREADY_EXISTS) throw error;

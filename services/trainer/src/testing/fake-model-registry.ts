@@ -4,6 +4,8 @@ import { GRPC_LOADER_OPTIONS, GRPC_SERVICES, type grpcNest } from '@kuroshio/con
 
 export interface RecordedRegistration {
   readonly actor: string;
+  /** `x-kuroshio-reason` ('' without one). */
+  readonly reason: string;
   readonly request: grpcNest.registry.v1.RegisterModelVersionRequest;
 }
 
@@ -15,6 +17,8 @@ export class FakeModelRegistry {
   readonly models = new Set<string>();
   readonly registrations: RecordedRegistration[] = [];
   readonly createdBy: string[] = [];
+  /** `x-kuroshio-reason` of each CreateModel. */
+  readonly createReasons: string[] = [];
   private readonly server = new Server();
   private readonly byRequestId = new Map<string, number>();
 
@@ -23,6 +27,7 @@ export class FakeModelRegistry {
     const loaded = loadPackageDefinition(loadSync(contract.protoPath, { ...GRPC_LOADER_OPTIONS, includeDirs: contract.includeDirs }));
     const service = contract.fullName.split('.').reduce<unknown>((node, part) => (node as GrpcObject)[part], loaded) as ServiceClientConstructor;
     const actor = (call: ServerUnaryCall<unknown, unknown>) => String(call.metadata.get('x-kuroshio-actor')[0] ?? '');
+    const reason = (call: ServerUnaryCall<unknown, unknown>) => String(call.metadata.get('x-kuroshio-reason')[0] ?? '');
     this.server.addService(service.service, {
       GetModel: (call: ServerUnaryCall<{ name: string }, unknown>, callback: sendUnaryData<unknown>) => {
         if (!this.models.has(call.request.name)) return callback({ code: status.NOT_FOUND, details: `no model ${call.request.name}` });
@@ -32,6 +37,7 @@ export class FakeModelRegistry {
         if (this.models.has(call.request.name)) return callback({ code: status.ALREADY_EXISTS, details: 'exists' });
         this.models.add(call.request.name);
         this.createdBy.push(actor(call));
+        this.createReasons.push(reason(call));
         callback(null, { model: { name: call.request.name } });
       },
       RegisterModelVersion: (call: ServerUnaryCall<grpcNest.registry.v1.RegisterModelVersionRequest, unknown>, callback: sendUnaryData<unknown>) => {
@@ -39,7 +45,7 @@ export class FakeModelRegistry {
         if (!this.models.has(request.modelName)) return callback({ code: status.NOT_FOUND, details: `no model ${request.modelName}` });
         let version = this.byRequestId.get(request.requestId);
         if (version === undefined) {
-          this.registrations.push({ actor: actor(call), request });
+          this.registrations.push({ actor: actor(call), reason: reason(call), request });
           version = this.registrations.filter((r) => r.request.modelName === request.modelName).length;
           this.byRequestId.set(request.requestId, version);
         }

@@ -1,6 +1,6 @@
 import { status as GrpcStatus } from '@grpc/grpc-js';
 import { dateFromTimestamp, grpcNest } from '@kuroshio/contracts';
-import { ContractClient, isServiceError } from '../../grpc/contract-client.js';
+import { ContractClient, isServiceError, reasonMetadata } from '../../grpc/contract-client.js';
 import { CHALLENGER_VARIANT, CHAMPION_VARIANT } from '../challenger-experiment.js';
 import type { ExperimentAnalysis, MetricVerdict } from '../promotion-decision.js';
 import type { PromotionRule } from '../retraining-policy.js';
@@ -87,9 +87,4 @@ function facts(experiment: Experiment): ExperimentFacts {
     startTimeMs: experiment.startTime ? dateFromTimestamp(experiment.startTime).getTime() : null,
     championVersion: control?.model ? control.model.version : null,
   };
-}
-
-/** gRPC metadata carries ASCII only: other characters become "?" (the log rows keep the full text). */
-function reasonMetadata(reason: string): Record<string, string> {
-  return { 'x-kuroshio-reason': reason.replace(/[^\x20-\x7e]/g, '?').slice(0, REASON_LIMIT) };
 }
