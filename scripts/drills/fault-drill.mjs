@@ -243,7 +243,7 @@ async function main() {
           violations: verdict.violations,
           options,
           faults,
-          load: { sent: load.sent, requests: load.requests, acknowledged: load.acknowledged.size, rejected: load.rejected.size, unacknowledged: load.unacknowledged.size, outcomes: Object.fromEntries(load.outcomes), acksAfterRecovery },
+          load: { sent: load.sent, requests: load.requests, acknowledged: load.acknowledged.size, rejected: load.rejected.size, unacknowledged: load.unacknowledged.size, retried: load.retried.size, outcomes: Object.fromEntries(load.outcomes), acksAfterRecovery },
           places,
           checksum: verdict.ackedChecksum,
           clickhouse: { final: warehouse.final, beforeOptimize: warehouse.beforeOptimize, afterOptimize: warehouse.afterOptimize, finalAfterOptimize: warehouse.finalAfterOptimize },

@@ -1,18 +1,22 @@
 // A bounded, paced /v1/batch load with unique messageIds. Every request's answer is recorded: a 200
 // acknowledges the events it accepted; anything else (an error status, a reset connection, a
-// timeout) leaves them unacknowledged — they may or may not have landed, and are never retried, so
-// any second copy downstream is the platform's doing.
+// timeout) leaves them unacknowledged — they may or may not have landed. A failed request is sent
+// again with the same messageIds, as Segment SDKs retry, up to `attempts` times: a first copy that
+// reached Kafka before the collector died and its retry are then both on events.raw, and only the
+// ETL's deduplication keeps the event once downstream — the path the drill exists to exercise.
 import { setTimeout as sleep } from 'node:timers/promises';
 
 const PAD = 'x'.repeat(160);
 
 export class SteadyLoad {
-  constructor({ url, writeKey, tenantTag, rate, concurrency, batch, requestTimeoutMs = 20_000 }) {
-    Object.assign(this, { url, rate, concurrency, batch, requestTimeoutMs, tenantTag });
+  constructor({ url, writeKey, tenantTag, rate, concurrency, batch, requestTimeoutMs = 20_000, attempts = 4 }) {
+    Object.assign(this, { url, rate, concurrency, batch, requestTimeoutMs, tenantTag, attempts });
     this.authorization = `Basic ${Buffer.from(`${writeKey}:`).toString('base64')}`;
     this.acknowledged = new Set();
     this.rejected = new Set();
     this.unacknowledged = new Set();
+    /** messageIds sent more than once (a failed request retried). */
+    this.retried = new Set();
     this.outcomes = new Map();
     this.requests = 0;
     this.sent = 0;
@@ -58,9 +62,14 @@ export class SteadyLoad {
         };
       });
       this.sent += events.length;
-      this.requests += 1;
-      const ok = await this.send(events);
-      if (!ok) await sleep(200); // a refused or failing collector is not hammered in a tight loop
+      for (let attempt = 1; ; attempt++) {
+        this.requests += 1;
+        if (await this.send(events)) break;
+        if (attempt === this.attempts || this.stopping) break;
+        for (const event of events) this.retried.add(event.messageId);
+        // Backing off, as SDKs do: a refused or failing collector is not hammered in a tight loop.
+        await sleep(200 * attempt);
+      }
     }
   }
 
@@ -89,6 +98,7 @@ export class SteadyLoad {
       outcome = error.name === 'TimeoutError' ? 'client timeout' : `network error (${error.cause?.code ?? error.message})`;
     }
     if (!outcome.startsWith('200')) for (const event of events) this.unacknowledged.add(event.messageId);
+    else for (const event of events) this.unacknowledged.delete(event.messageId);
     this.count(outcome);
     this.timeline.push({ atMs: sentAt - this.startedAt, outcome, events: events.length });
     return outcome.startsWith('200');
