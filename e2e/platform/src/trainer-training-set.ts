@@ -1,4 +1,5 @@
 import { createHash } from 'node:crypto';
+import canonicalize from 'canonicalize';
 import { stackEndpoints } from '@kuroshio/testing';
 import { parquetWriteBuffer } from 'hyparquet-writer';
 import { Client } from 'minio';
@@ -49,7 +50,8 @@ export async function storeTrainingSet(exportId: string, rows = 800): Promise<St
     dataObject: `training-sets/${exportId}/data.parquet`,
     dataSha256,
   };
-  const contentHash = createHash('sha256').update(JSON.stringify(described)).digest('hex');
+  // As the feature store writes it (ADR 0014): SHA-256 of the RFC 8785 canonical JSON without createdAt and contentHash.
+  const contentHash = createHash('sha256').update(canonicalize(described) ?? '').digest('hex');
   const { endpoint, accessKey, secretKey, region, buckets } = stackEndpoints().s3;
   const url = new URL(endpoint);
   const minio = new Client({ endPoint: url.hostname, port: Number(url.port), useSSL: false, accessKey, secretKey: secretKey.reveal(), region, pathStyle: true });
