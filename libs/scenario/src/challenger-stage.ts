@@ -61,6 +61,9 @@ export async function runChallengerStage(input: ChallengerStageInput): Promise<C
       seed: input.seed + 1,
       description: `bad-debt MLP challenger trained by the demo scenario on newer data (charges up to ${input.window.end.toISOString().slice(0, 10)})`,
       ...(input.epochs === undefined ? {} : { epochs: input.epochs }),
+      // Like the champion's, this window's labelled charges span little more than a billing month,
+      // under the 30-day outcome window: no embargo (docs/decisions/0022-demo-ab-scenario.md).
+      embargoMs: 0,
     },
     progress,
   );

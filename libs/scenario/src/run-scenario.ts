@@ -111,6 +111,11 @@ export async function runScenario(options: ScenarioOptions): Promise<ScenarioRep
         seed,
         description: `bad-debt MLP trained by the demo scenario on ${scale.customers} customers`,
         ...epochs,
+        // Ending 21 days back, the window's labelled charges (due date + 30 days before its end) span
+        // about one billing month, less than the 30-day outcome window: the trainer's default embargo
+        // would leave no training row. The A/B stage's versions are trained without one, their
+        // validation and test metrics knowingly optimistic (docs/decisions/0022-demo-ab-scenario.md).
+        ...(ab === undefined ? {} : { embargoMs: 0 }),
       },
       progress,
     );

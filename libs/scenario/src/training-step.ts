@@ -23,6 +23,8 @@ export interface TrainingRequest {
   readonly description: string;
   /** Caps the epochs (the family's default otherwise): tests train quickly, the demo trains fully. */
   readonly epochs?: number;
+  /** The split's embargo; unset, the trainer takes the label's 30-day outcome window. */
+  readonly embargoMs?: number;
 }
 
 export interface TrainedVersion {
@@ -76,6 +78,7 @@ export async function trainModel(endpoints: PlatformEndpoints, request: Training
         decisionThreshold: 0.5,
         quantizations: [grpcJs.trainer.v1.Quantization.QUANTIZATION_UINT8],
         ...(request.epochs === undefined ? {} : { hyperparameters: { epochs: request.epochs } }),
+        ...(request.embargoMs === undefined ? {} : { split: { fractions: { validation: 0.15, test: 0.15 }, embargo: durationFromMs(request.embargoMs) } }),
       },
       }),
     );

@@ -31,6 +31,14 @@ describe('trainingPlanFromSpec', () => {
     expect(plan.hyperparameters).toMatchObject({ hiddenUnits: [64, 32], batchSize: 256, earlyStoppingPatience: 5, classWeighting: 'none', text: null });
   });
 
+  it('leaves the embargo to the label unless the split gives one, zero included', () => {
+    expect(trainingPlanFromSpec(spec()).split).not.toHaveProperty('embargoMs');
+    const fractions = { validation: 0.2, test: 0.1 };
+    expect(trainingPlanFromSpec(spec({ split: { fractions, embargo: { seconds: 7 * 86_400, nanos: 0 } } })).split).toEqual({ kind: 'fractions', ...fractions, embargoMs: 7 * 86_400_000 });
+    expect(trainingPlanFromSpec(spec({ split: { fractions, embargo: { seconds: 0, nanos: 0 } } })).split).toEqual({ kind: 'fractions', ...fractions, embargoMs: 0 });
+    expect(() => trainingPlanFromSpec(spec({ split: { embargo: { seconds: -1, nanos: 0 } } }))).toThrow(/split.embargo/);
+  });
+
   it('takes given hyper-parameters and a text input for the text classifier', () => {
     const plan = trainingPlanFromSpec(
       spec({

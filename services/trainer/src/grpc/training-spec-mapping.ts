@@ -1,4 +1,4 @@
-import { dateFromTimestamp, grpcNest, MODEL_NAME_PATTERN } from '@kuroshio/contracts';
+import { dateFromTimestamp, grpcNest, msFromDuration, MODEL_NAME_PATTERN } from '@kuroshio/contracts';
 import { DomainError } from '@kuroshio/service-kit';
 import { DEFAULT_NGRAM_HASHING } from '@kuroshio/model-runtime';
 import { DEFAULT_SPLIT, type SplitRule } from '../dataset/time-split.js';
@@ -79,6 +79,17 @@ function familyOf(value: grpcNest.trainer.v1.ModelFamily, problems: string[]): M
 
 function splitOf(spec: Spec, problems: string[]): SplitRule {
   const split = spec.split;
+  const boundaries = splitBoundariesOf(split, problems);
+  if (split?.embargo === null || split?.embargo === undefined) return boundaries;
+  const embargoMs = msFromDuration(split.embargo);
+  if (!(embargoMs >= 0 && Number.isFinite(embargoMs))) {
+    problems.push('split.embargo must be a non-negative duration');
+    return boundaries;
+  }
+  return { ...boundaries, embargoMs };
+}
+
+function splitBoundariesOf(split: Spec['split'], problems: string[]): SplitRule {
   if (split?.times) {
     const { validationStart, testStart } = split.times;
     if (!validationStart || !testStart) {
