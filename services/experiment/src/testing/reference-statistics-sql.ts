@@ -5,7 +5,7 @@ import { afterExposure, beforeExposure, DAY_MS, unitValue, type StatisticsQuery 
  * The statistics query as it was before `first_exposures` (decision 0020), kept only as the
  * reference the equivalence test compares the service's query with: first exposures grouped from
  * the raw `exposures` (argMin/min per unit) ANY LEFT JOIN the unit's events (all read FINAL) as
- * parallel arrays; units exposed under several variants by the least and greatest name, and the units a
+ * parallel arrays; units exposed under several variants by the least and greatest hash of the name, and the units a
  * windowed metric counts by its own comparison with the instant. Same output columns as
  * `sufficientStatisticsSql`. Not used by the service.
  * The per-unit folds (metric value, CUPED covariate) are the service's own expressions: what this
@@ -50,7 +50,7 @@ export function referenceStatisticsSql(query: StatisticsQuery): Sql {
       SELECT v, first_ms, several, ${joinSql(perUnit, ', ')}
       FROM
       (
-        SELECT cityHash64(unit_id) AS u, argMin(indexOf(${variantList}, variant), exposed_at_ms) AS v, min(exposed_at_ms) AS first_ms, min(variant) != max(variant) AS several
+        SELECT cityHash64(unit_id) AS u, argMin(indexOf(${variantList}, variant), exposed_at_ms) AS v, min(exposed_at_ms) AS first_ms, min(cityHash64(variant)) != max(cityHash64(variant)) AS several
         FROM exposures
         WHERE ${exposureFilter}
         GROUP BY u
