@@ -113,9 +113,11 @@ function cumulativeChart(points) {
   return chart;
 }
 
-// A windowed metric counts only the units whose window has closed (ADR 0020): its own n.
-function variantTable(metric, windowMs) {
-  const units = windowMs ? `units (${+(windowMs / 86400000).toFixed(2)}-day window closed)` : 'units';
+// A windowed metric counts every unit, those still inside their window with what they did so far,
+// or (inProgressConversions=exclude) only the units whose window has closed (ADR 0020).
+function variantTable(metric, windowMs, inProgressConversions) {
+  const days = windowMs ? +(windowMs / 86400000).toFixed(2) : 0;
+  const units = !windowMs ? 'units' : inProgressConversions === 'exclude' ? `units (${days}-day window closed)` : `units (incl. inside their ${days}-day window)`;
   const head = el('tr', {}, ...['variant', units, 'mean', 'variance', 'CUPED mean'].map((h) => el('th', {}, h)));
   const rows = metric.variants.map((v) => el('tr', {}, el('td', {}, v.variant), el('td', {}, String(v.units)), el('td', {}, num(v.mean)), el('td', {}, num(v.variance)), el('td', {}, num(v.adjustedMean))));
   return el('table', { class: 'variants' }, el('thead', {}, head), el('tbody', {}, ...rows));
@@ -176,7 +178,7 @@ async function show(key) {
     for (const metric of results.metrics) {
       const section = el('div', { class: 'metric', 'data-metric': metric.metricKey });
       section.append(el('h3', {}, metric.metricKey, el('span', { class: `role ${metric.role}` }, metric.role)), el('p', { class: 'meta' }, `${metric.kind}, ${metric.direction} is better. ${metric.description}`));
-      section.append(variantTable(metric, experiment.metrics.find((m) => m.key === metric.metricKey)?.windowMs));
+      section.append(variantTable(metric, experiment.metrics.find((m) => m.key === metric.metricKey)?.windowMs, results.inProgressConversions));
       if (metric.comparisons.length > 0) {
         section.append(liftBars(metric.comparisons), comparisonTable(metric));
         for (const c of metric.comparisons) {

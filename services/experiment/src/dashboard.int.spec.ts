@@ -65,7 +65,7 @@ describe('dashboard in headless Chromium', () => {
     expect(await page.locator('#srm-ok').count()).toBe(1);
     expect(await page.locator('#srm-warning').count()).toBe(0);
     expect(await page.locator('#exposure-warning').count()).toBe(0);
-    expect(await paid.locator('table.variants th').nth(1).textContent()).toBe('units (30-day window closed)');
+    expect(await paid.locator('table.variants th').nth(1).textContent()).toBe('units (incl. inside their 30-day window)');
     expect(await page.locator('script').count()).toBe(1);
     expect(await page.getByText('<script>alert(1)</script>', { exact: false }).count()).toBe(1);
     await page.screenshot({ path: `${shots}dashboard-lift.png`, fullPage: true });

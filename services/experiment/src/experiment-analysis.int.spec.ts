@@ -1,5 +1,5 @@
 import { ident, sql } from '@kuroshio/clickhouse';
-import type { grpcJs } from '@kuroshio/contracts';
+import { grpcJs } from '@kuroshio/contracts';
 import type { RunningService } from '@kuroshio/service-kit';
 import { momentsFromValues, twoProportionZTest, compareMeans, sampleRatioMismatch, holmBonferroni } from '@kuroshio/stats';
 import { waitFor } from '@kuroshio/testing';
@@ -153,10 +153,14 @@ describe('analysis of planted effects (ClickHouse aggregation + @kuroshio/stats)
     expect(r.sampleRatio!.chiSquare).toBeCloseTo(srm.statistic, 10);
   });
 
-  it('compares windowed metrics on the units whose window has closed, and checks the split on every unit', async () => {
+  it('excluding in-progress conversions, compares windowed metrics on the units whose window has closed, and checks the split on every unit', async () => {
     const asOfMs = Date.now();
-    const r = await results(planted.inProgress.key, { disableCuped: true, asOf: { seconds: Math.floor(asOfMs / 1000), nanos: (asOfMs % 1000) * 1e6 } });
+    const asOf = { seconds: Math.floor(asOfMs / 1000), nanos: (asOfMs % 1000) * 1e6 };
+    const r = await results(planted.inProgress.key, { disableCuped: true, asOf, inProgressConversions: grpcJs.experiment.v1.InProgressConversions.IN_PROGRESS_CONVERSIONS_EXCLUDE });
     const all = await unitValues(planted.inProgress.key, asOfMs);
+    // By default every unit counts, the ones still inside their window with what they did so far.
+    const byDefault = await results(planted.inProgress.key, { disableCuped: true, asOf });
+    expect(metric(byDefault, 'paid_within_30d').variants.map((v) => Number(v.units))).toEqual([all.control.length, all.treatment.length]);
     const [control, treatment] = [all.control.filter((u) => u.closed), all.treatment.filter((u) => u.closed)];
     // About half of the units are inside their windows: out of every metric (all have 30 days), in the SRM.
     expect(control.length + treatment.length).toBeGreaterThan(0.4 * planted.inProgress.units);

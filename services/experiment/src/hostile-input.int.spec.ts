@@ -134,6 +134,7 @@ describe('HTTP: bad input gets a coded JSON error and the service keeps serving'
     [`/api/experiments/${KEY}/results?correction=${encodeURIComponent("holm'; --")}`, 400, 'INVALID_ARGUMENT'],
     [`/api/experiments/${KEY}/results?asOf=yesterday`, 400, 'INVALID_ARGUMENT'],
     [`/api/experiments/${KEY}/results?cumulative=maybe`, 400, 'INVALID_ARGUMENT'],
+    [`/api/experiments/${KEY}/results?inProgressConversions=${encodeURIComponent("exclude' OR 1=1")}`, 400, 'INVALID_ARGUMENT'],
     ['/api/experiments?state=deleted', 400, 'INVALID_ARGUMENT'],
     ['/api/experiments?pageSize=-1', 400, 'INVALID_ARGUMENT'],
     [`/api/experiments?pageToken=${'x'.repeat(600)}`, 400, 'INVALID_ARGUMENT'],
@@ -149,6 +150,10 @@ describe('HTTP: bad input gets a coded JSON error and the service keeps serving'
     expect((await fetch(`${service.httpUrl}/api/experiments/${KEY}/results?alpha=${'9'.repeat(20_000)}`)).status).toBeGreaterThanOrEqual(400);
     const ok = await get(`/api/experiments/${KEY}/results?alpha=0.1&correction=benjamini_hochberg&cumulative=true`);
     expect(ok.status).toBe(200);
+    const excluding = await get(`/api/experiments/${KEY}/results?inProgressConversions=exclude`);
+    expect(excluding.status).toBe(200);
+    expect((excluding.body as { results?: { inProgressConversions?: string } }).results?.inProgressConversions).toBe('exclude');
+    expect((ok.body as { results?: { inProgressConversions?: string } }).results?.inProgressConversions).toBe('include');
     expect((await get('/api/experiments?state=running')).status).toBe(200);
     await tablesIntact();
   });

@@ -33,11 +33,12 @@ describe('ExperimentAnalysis', () => {
     expect(queries.map((q) => q.asOfMs)).toEqual([NOW, stopped.stoppedAtMs, NOW + 5]);
   });
 
-  it('leaves units inside a metric window out by default and includes them on request', async () => {
+  it('counts units inside a metric window by default (a running experiment sees them) and leaves them out on request', async () => {
     const { catalog, analysis, queries } = await analysisOnMemory();
     await catalog.create(caller, definitionInput());
     await analysis.results(request());
+    await analysis.results(request({ inProgressConversions: 'exclude' }));
     await analysis.results(request({ inProgressConversions: 'include' }));
-    expect(queries.map((q) => q.inProgressConversions)).toEqual(['exclude', 'include']);
+    expect(queries.map((q) => q.inProgressConversions)).toEqual(['include', 'exclude', 'include']);
   });
 });

@@ -24,8 +24,9 @@ export interface ResultsRequest {
   readonly disableCuped: boolean;
   readonly includeCumulative: boolean;
   /**
-   * Units still inside a windowed metric's window: absent or null: 'exclude'. Neither transport
-   * sets it yet: GetResultsRequest has no options object to carry it (decision 0020).
+   * Units still inside a windowed metric's window: absent or null: 'include', so a running
+   * experiment (and the trainer's promotion rule) sees its units from the first day; 'exclude' gives
+   * the rates as defined over the units whose window has closed (decision 0020).
    */
   readonly inProgressConversions?: InProgressConversions | null;
 }
@@ -64,6 +65,7 @@ export class ExperimentAnalysis {
     const now = this.#clock();
     // A stopped experiment is analysed as of its stop: later exposures and events are not its own.
     const asOfMs = requestedAsOf ?? entry.stoppedAtMs ?? now;
+    const inProgressConversions = request.inProgressConversions ?? 'include';
     let rows: StatisticsRow[];
     try {
       rows = await this.deps.source.statistics({
@@ -72,12 +74,13 @@ export class ExperimentAnalysis {
         variants: entry.spec.variants.map((v) => v.key),
         metrics: entry.spec.metrics,
         exposuresFromMs: Math.max(0, entry.createdAtMs - EXPOSURE_CLOCK_MARGIN_MS),
-        inProgressConversions: request.inProgressConversions ?? 'exclude',
+        inProgressConversions,
       });
     } catch (error) {
       throw warehouseUnavailable('computing the sufficient statistics', error);
     }
     return computeResults(entry.spec, rows, {
+      inProgressConversions,
       alpha,
       correction,
       disableCuped: request.disableCuped,

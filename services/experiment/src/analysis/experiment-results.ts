@@ -3,7 +3,7 @@ import { controlOf, type ExperimentSpec, type ImprovementDirection } from '../do
 import { compareVariant, metricMomentsOf, type RawComparison } from './metric-comparison.js';
 import { adjustPValues, type Correction } from './multiple-testing.js';
 import type { ComparisonOutcome, ExperimentResults, LiftPoint, MetricResult, SampleRatioCheck, VariantComparison } from './results-model.js';
-import { DAY_MS } from './sufficient-statistics-sql.js';
+import { DAY_MS, type InProgressConversions } from './sufficient-statistics-sql.js';
 import { addRow, emptyTotals, type StatisticsRow, type VariantTotals } from './variant-sums.js';
 
 export interface AnalysisSettings {
@@ -15,6 +15,8 @@ export interface AnalysisSettings {
   readonly asOfMs: number;
   readonly computedAtMs: number;
   readonly windowStartMs: number;
+  /** What the statistics rows did with units still inside a windowed metric's window (reported as is). */
+  readonly inProgressConversions?: InProgressConversions;
 }
 
 /**
@@ -121,6 +123,7 @@ export function computeResults(spec: ExperimentSpec, rows: readonly StatisticsRo
     computedAtMs: settings.computedAtMs,
     windowStartMs: settings.windowStartMs,
     windowEndMs: settings.asOfMs,
+    inProgressConversions: settings.inProgressConversions ?? 'include',
     controlVariant: control.key,
     alpha: settings.alpha,
     correction: settings.correction,

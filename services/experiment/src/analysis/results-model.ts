@@ -1,3 +1,4 @@
+import type { InProgressConversions } from './sufficient-statistics-sql.js';
 import type { ImprovementDirection, MetricKind, MetricRole } from '../domain/experiment-definition.js';
 import type { Correction } from './multiple-testing.js';
 
@@ -94,6 +95,8 @@ export interface ExperimentResults {
   readonly computedAtMs: number;
   readonly windowStartMs: number;
   readonly windowEndMs: number;
+  /** include: windowed metrics count units still inside their window; exclude: only closed windows. */
+  readonly inProgressConversions: InProgressConversions;
   readonly controlVariant: string;
   readonly alpha: number;
   readonly correction: Correction;

@@ -4,7 +4,7 @@ import { grpcNest } from '@kuroshio/contracts';
 import { ExperimentMetrics } from '../experiment-metrics.js';
 import { ExperimentRuntime } from '../experiment-runtime.js';
 import { callerOf } from '@kuroshio/control-plane';
-import { correctionOf, domainStates, experimentInput, msOf, protoAssignment, protoExperiment, protoResults } from './proto-mapping.js';
+import { correctionOf, domainStates, inProgressConversionsOf, experimentInput, msOf, protoAssignment, protoExperiment, protoResults } from './proto-mapping.js';
 
 type Api = grpcNest.experiment.v1.ExperimentServiceController;
 type Req<K extends keyof Api> = Parameters<Api[K]>[0];
@@ -70,6 +70,7 @@ export class ExperimentGrpcController implements Api {
         correction: correctionOf(request.correction),
         disableCuped: request.disableCuped === true,
         includeCumulative: request.includeCumulative === true,
+        inProgressConversions: inProgressConversionsOf(request.inProgressConversions),
       });
       return { results: protoResults(results) };
     });

@@ -1,5 +1,6 @@
 import { CORRECTIONS, type Correction } from '../analysis/multiple-testing.js';
 import type { ResultsRequest } from '../analysis/experiment-analysis.js';
+import type { InProgressConversions } from '../analysis/sufficient-statistics-sql.js';
 import { EXPERIMENT_STATES, type ExperimentState } from '../domain/experiment-definition.js';
 import { invalidArgument } from '../domain/experiment-errors.js';
 
@@ -38,10 +39,16 @@ function instant(query: Query, name: string): number | null {
   return ms;
 }
 
+const IN_PROGRESS_CONVERSIONS = ['include', 'exclude'] as const;
+
 export function resultsRequestOf(key: string, query: Query): ResultsRequest {
   const correction = single(query, 'correction');
   if (correction !== undefined && !(CORRECTIONS as readonly string[]).includes(correction)) {
     throw invalidArgument(`correction must be one of ${CORRECTIONS.join(', ')}`, 'invalid_query', { field: 'correction' });
+  }
+  const inProgress = single(query, 'inProgressConversions');
+  if (inProgress !== undefined && inProgress !== '' && !(IN_PROGRESS_CONVERSIONS as readonly string[]).includes(inProgress)) {
+    throw invalidArgument(`inProgressConversions must be one of ${IN_PROGRESS_CONVERSIONS.join(', ')}`, 'invalid_query', { field: 'inProgressConversions' });
   }
   return {
     experimentKey: key,
@@ -50,6 +57,7 @@ export function resultsRequestOf(key: string, query: Query): ResultsRequest {
     correction: (correction as Correction | undefined) ?? null,
     disableCuped: flag(query, 'disableCuped'),
     includeCumulative: flag(query, 'cumulative'),
+    inProgressConversions: inProgress === undefined || inProgress === '' ? null : (inProgress as InProgressConversions),
   };
 }
 

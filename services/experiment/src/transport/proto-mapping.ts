@@ -1,6 +1,7 @@
 import { grpcNest, msFromDuration, durationFromMs, timestampFromDate, type Duration, type Timestamp } from '@kuroshio/contracts';
 import { assertUnreachable } from '@kuroshio/service-kit';
 import type { Correction } from '../analysis/multiple-testing.js';
+import type { InProgressConversions } from '../analysis/sufficient-statistics-sql.js';
 import type { ExperimentResults, Interval, SampleRatioCheck } from '../analysis/results-model.js';
 import type { ExperimentState, FilterOperator, PropertyFilter, ScalarValue } from '../domain/experiment-definition.js';
 import type { AssignOutcome } from '../domain/experiment-catalog.js';
@@ -153,6 +154,10 @@ export function protoAssignment(outcome: AssignOutcome): grpcNest.experiment.v1.
 
 export function correctionOf(value: unknown): Correction | null {
   return enumName(value, 'MULTIPLE_TESTING_CORRECTION_') as Correction | null;
+}
+
+export function inProgressConversionsOf(value: unknown): InProgressConversions | null {
+  return enumName(value, 'IN_PROGRESS_CONVERSIONS_') as InProgressConversions | null;
 }
 
 function protoCorrection(correction: Correction): grpcNest.experiment.v1.MultipleTestingCorrection {

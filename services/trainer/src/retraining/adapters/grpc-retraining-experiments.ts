@@ -45,6 +45,9 @@ export class GrpcRetrainingExperiments implements RetrainingExperiments {
       asOf: null,
       alpha: rule.alpha,
       correction: rule.correction,
+      // Every exposed unit counts, those still inside a metric's window with what they did so far:
+      // the promotion rule gates on the planned sample and the minimum duration (ADR 0021).
+      inProgressConversions: grpcNest.experiment.v1.InProgressConversions.IN_PROGRESS_CONVERSIONS_INCLUDE,
       disableCuped: false,
       includeCumulative: false,
     });
