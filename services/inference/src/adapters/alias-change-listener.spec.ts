@@ -2,11 +2,10 @@ import type { AliasChangeValue } from '@kuroshio/contracts';
 import type { BatchHandler, ConsumedMessage, KafkaClient } from '@kuroshio/kafka';
 import { createLogger } from '@kuroshio/telemetry';
 import { describe, expect, it } from 'vitest';
-import { ModelCatalog } from '../domain/model-catalog.js';
 import type { ModelTarget } from '../domain/model-selector.js';
 import { PredictionLog } from '../domain/prediction-log.js';
 import { Predictor } from '../domain/predictor.js';
-import { FakeExperimentDirectory, FakeOnlineFeatures, InMemoryModels, RecordingSender } from '../testing/in-memory-serving.js';
+import { catalogOver, FakeExperimentDirectory, FakeOnlineFeatures, InMemoryModels, RecordingSender } from '../testing/in-memory-serving.js';
 import { AliasChangeListener, type AliasChangeTarget } from './alias-change-listener.js';
 
 const logger = createLogger({ service: 'inference-test', level: 'silent' });
@@ -79,13 +78,7 @@ describe('AliasChangeListener', () => {
 
   it('hot-swaps under a stream of requests with none failing: aliases exchanging versions, a new challenger, a promotion', async () => {
     const models = new InMemoryModels().register('m', [1, 2, 3], { champion: 1, challenger: 2 });
-    const catalog = new ModelCatalog({
-      registry: models,
-      loader: models,
-      batching: { enabled: true, maxBatchSize: 8, maxQueueDelayMs: 0, maxQueuedRows: 100_000, maxConcurrentBatches: 1 },
-      coldLoadWaitMs: 5_000,
-      logger,
-    });
+    const catalog = catalogOver(models, { batching: { maxQueuedRows: 100_000 } });
     // Features arrive after a while, so requests hold the version they resolved across the swaps.
     const online = new FakeOnlineFeatures(new Map([['cust-1', [250, 1]]]));
     const features = { read: async (ids: readonly string[], columns: readonly unknown[]) => (await sleep(Math.random() * 3), online.read(ids, columns)) };

@@ -7,10 +7,9 @@ import { KafkaClient, type ConsumedMessage } from '@kuroshio/kafka';
 import { createLogger } from '@kuroshio/telemetry';
 import { stackEndpoints, uniqueName } from '@kuroshio/testing';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
-import { ModelCatalog } from '../domain/model-catalog.js';
 import { PredictionLog, type LogSender } from '../domain/prediction-log.js';
 import { Predictor, type PredictionInput } from '../domain/predictor.js';
-import { FakeExperimentDirectory, FakeOnlineFeatures, InMemoryModels } from '../testing/in-memory-serving.js';
+import { catalogOver, FakeExperimentDirectory, FakeOnlineFeatures, InMemoryModels } from '../testing/in-memory-serving.js';
 import { predictionsWarehouseSink } from './predictions-warehouse-sink.js';
 
 // The prediction log's records, as the predictor writes them, landed by the warehouse sink in a
@@ -50,13 +49,7 @@ afterAll(async () => {
 describe('predictions landed in ClickHouse', () => {
   it('keeps every served prediction of a reused request id in one second as its own row; a redelivered record still folds', async () => {
     const models = new InMemoryModels().register('bad-debt', [1, 2], { champion: 1 });
-    const catalog = new ModelCatalog({
-      registry: models,
-      loader: models,
-      batching: { enabled: true, maxBatchSize: 8, maxQueueDelayMs: 0, maxQueuedRows: 100, maxConcurrentBatches: 1 },
-      coldLoadWaitMs: 5_000,
-      logger,
-    });
+    const catalog = catalogOver(models, { batching: { maxQueuedRows: 100 } });
     const sender = new CapturingSender();
     const log = new PredictionLog(sender, { capacity: 100, sendBatch: 100, retryMs: 10 });
     const features = new FakeOnlineFeatures(new Map([['cust-A', [250, 1]], ['cust-B', [120, 0]]]));

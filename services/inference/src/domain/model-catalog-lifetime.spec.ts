@@ -1,22 +1,12 @@
-import { createLogger } from '@kuroshio/telemetry';
 import { describe, expect, it, vi } from 'vitest';
-import { InMemoryModels } from '../testing/in-memory-serving.js';
-import { ModelCatalog } from './model-catalog.js';
+import { catalogOver, InMemoryModels } from '../testing/in-memory-serving.js';
 
 // How long a version stays loaded after the last request that pinned it, and what else keeps it.
-const logger = createLogger({ service: 'inference-test', level: 'silent' });
 const PIN_IDLE_MS = 40;
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 function catalogOf(models: InMemoryModels) {
-  return new ModelCatalog({
-    registry: models,
-    loader: models,
-    batching: { enabled: true, maxBatchSize: 4, maxQueueDelayMs: 0, maxQueuedRows: 100, maxConcurrentBatches: 1 },
-    coldLoadWaitMs: 5_000,
-    logger,
-    pinnedIdleMs: PIN_IDLE_MS,
-  });
+  return catalogOver(models, { pinnedIdleMs: PIN_IDLE_MS, batching: { maxBatchSize: 4, maxQueuedRows: 100 } });
 }
 
 const disposed = (models: InMemoryModels) => models.loaded.filter((model) => model.disposed).map((model) => model.version);

@@ -1,19 +1,11 @@
-import { createLogger } from '@kuroshio/telemetry';
 import { describe, expect, it } from 'vitest';
-import { FakeLoadedModel, InMemoryModels } from '../testing/in-memory-serving.js';
-import { ModelCatalog, type ServingModel } from './model-catalog.js';
+import { catalogOver, FakeLoadedModel, InMemoryModels } from '../testing/in-memory-serving.js';
+import type { ServingModel } from './model-catalog.js';
 
-const logger = createLogger({ service: 'inference-test', level: 'silent' });
 const scoreOnce = (serving: ServingModel) => serving.score(new Float32Array(serving.model.spec.inputWidth), 1);
 
 function catalogOf(models: InMemoryModels, coldLoadWaitMs = 5_000) {
-  return new ModelCatalog({
-    registry: models,
-    loader: models,
-    batching: { enabled: true, maxBatchSize: 4, maxQueueDelayMs: 0, maxQueuedRows: 100, maxConcurrentBatches: 1 },
-    coldLoadWaitMs,
-    logger,
-  });
+  return catalogOver(models, { coldLoadWaitMs, batching: { maxBatchSize: 4, maxQueuedRows: 100 } });
 }
 
 describe('ModelCatalog', () => {
@@ -108,13 +100,7 @@ describe('ModelCatalog', () => {
 
   it('without batching, runs each request as its own model call, at most maxConcurrentBatches at once, and sheds beyond maxQueuedRows with RESOURCE_EXHAUSTED', async () => {
     const models = new InMemoryModels().register('m', [1]);
-    const catalog = new ModelCatalog({
-      registry: models,
-      loader: models,
-      batching: { enabled: false, maxBatchSize: 64, maxQueueDelayMs: 5, maxQueuedRows: 3, maxConcurrentBatches: 1 },
-      coldLoadWaitMs: 5_000,
-      logger,
-    });
+    const catalog = catalogOver(models, { batching: { enabled: false, maxBatchSize: 64, maxQueueDelayMs: 5, maxQueuedRows: 3 } });
     const serving = await catalog.resolve({ modelName: 'm', version: 1 });
     const model = models.loaded[0] as FakeLoadedModel;
     let running = 0;

@@ -1,26 +1,17 @@
-import { createLogger } from '@kuroshio/telemetry';
 import { featureVectorHash, modelInputBlock } from '@kuroshio/model-runtime';
 import { assignVariant } from '@kuroshio/assignment';
 import { describe, expect, it } from 'vitest';
-import { FakeExperimentDirectory, FakeOnlineFeatures, InMemoryModels, RecordingSender, smallSpec } from '../testing/in-memory-serving.js';
+import { catalogOver, FakeExperimentDirectory, FakeOnlineFeatures, InMemoryModels, RecordingSender, smallSpec } from '../testing/in-memory-serving.js';
 import { ChallengerRouting } from './challenger-routing.js';
 import type { ExperimentRouting } from './experiment-routing.js';
-import { ModelCatalog } from './model-catalog.js';
 import { PredictionLog } from './prediction-log.js';
 import { Predictor, type PredictionInput, type ServedGroup } from './predictor.js';
 
-const logger = createLogger({ service: 'inference-test', level: 'silent' });
 const TOPICS = { predictions: 'predictions', exposures: 'exposures' };
 
 function setup(options: { capacity?: number; experiments?: Map<string, ExperimentRouting>; challenger?: number; observe?: (served: ServedGroup) => void } = {}) {
   const models = new InMemoryModels().register('bad-debt', [1, 2, 3], { champion: 1, ...(options.challenger === undefined ? {} : { challenger: options.challenger }) });
-  const catalog = new ModelCatalog({
-    registry: models,
-    loader: models,
-    batching: { enabled: true, maxBatchSize: 8, maxQueueDelayMs: 0, maxQueuedRows: 1000, maxConcurrentBatches: 1 },
-    coldLoadWaitMs: 5_000,
-    logger,
-  });
+  const catalog = catalogOver(models);
   const sender = new RecordingSender();
   const log = new PredictionLog(sender, { capacity: options.capacity ?? 1000, sendBatch: 100, retryMs: 10 });
   const features = new FakeOnlineFeatures(new Map([['cust-1', [250, 1]]]));

@@ -1,4 +1,6 @@
 import { featureSpec, fitNormaliser, type FeatureSpec, type Normaliser } from '@kuroshio/model-runtime';
+import { createLogger } from '@kuroshio/telemetry';
+import { ModelCatalog, type CatalogOptions } from '../domain/model-catalog.js';
 import type { ExperimentDirectory, ExperimentRouting } from '../domain/experiment-routing.js';
 import type { FeatureValue } from '../domain/feature-inputs.js';
 import { notFound } from '../domain/inference-errors.js';
@@ -99,4 +101,25 @@ export class RecordingSender implements LogSender {
     if (this.failing) throw new Error('kafka down');
     for (const m of messages) this.sent.push({ topic, key: m.key, value: JSON.parse(m.value.toString('utf8')) });
   }
+}
+
+const SILENT = createLogger({ service: 'inference-test', level: 'silent' });
+
+/**
+ * A catalog over in-memory models as the tests use it: micro-batching on (batches of 8, no queue
+ * delay, one batch at a time), a 5 s cold-load wait, a silent logger; `overrides` change any of it.
+ */
+export function catalogOver(
+  models: InMemoryModels,
+  overrides: Partial<Omit<CatalogOptions, 'registry' | 'loader' | 'batching'>> & { batching?: Partial<CatalogOptions['batching']> } = {},
+): ModelCatalog {
+  const { batching, ...rest } = overrides;
+  return new ModelCatalog({
+    registry: models,
+    loader: models,
+    coldLoadWaitMs: 5_000,
+    logger: SILENT,
+    ...rest,
+    batching: { enabled: true, maxBatchSize: 8, maxQueueDelayMs: 0, maxQueuedRows: 1_000, maxConcurrentBatches: 1, ...batching },
+  });
 }
