@@ -5,6 +5,7 @@ import { DomainError } from '@kuroshio/service-kit';
 import { describe, expect, it } from 'vitest';
 import { offlineConfig } from '../offline-settings.js';
 import { parseRowsUri, readLabelRowsObject, type LabelRowsAccess } from './label-rows-object.js';
+import { rejection } from '@kuroshio/testing';
 
 const LAKE = 'kuroshio-lake';
 const access: LabelRowsAccess = { locations: [{ bucket: LAKE, prefix: 'labels/' }, { bucket: 'ml-labels', prefix: '' }], maxBytes: 64 };
@@ -41,15 +42,7 @@ async function read(store: Objects, uri: string): Promise<Buffer> {
   return readLabelRowsObject(store, access, uri, bucket, key);
 }
 
-async function refusal(promise: Promise<unknown>): Promise<DomainError> {
-  try {
-    await promise;
-  } catch (error) {
-    if (error instanceof DomainError) return error;
-    throw error;
-  }
-  throw new Error('expected a refusal');
-}
+const refusal = (promise: Promise<unknown>) => rejection(promise, DomainError);
 
 describe('readLabelRowsObject', () => {
   it('reads an object under a configured location', async () => {

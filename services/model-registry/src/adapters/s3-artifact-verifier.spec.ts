@@ -6,6 +6,7 @@ import { describe, expect, it } from 'vitest';
 import type { Artifact, ArtifactKind } from '../domain/registry-change.js';
 import { MODELS_BUCKET } from '../testing/in-memory-ports.js';
 import { S3ArtifactVerifier } from './s3-artifact-verifier.js';
+import { rejection } from '@kuroshio/testing';
 
 // The verifier over objects in memory: what it reads and how it judges a model's files. Reading
 // from a real S3 is covered by the registry's integration test.
@@ -51,15 +52,7 @@ function stored(store: ObjectsInMemory, files: Record<string, Buffer>, listed: r
   };
 }
 
-async function refusal(promise: Promise<unknown>): Promise<DomainError> {
-  try {
-    await promise;
-  } catch (error) {
-    if (error instanceof DomainError) return error;
-    throw error;
-  }
-  throw new Error('expected a refusal');
-}
+const refusal = (promise: Promise<unknown>) => rejection(promise, DomainError);
 
 describe('S3ArtifactVerifier', () => {
   it('accepts a model whose model.json names only listed, matching weight files', async () => {
