@@ -85,7 +85,7 @@ describe('ModelCatalog: which versions stay in memory', () => {
     expect(disposed(models)).toEqual([1, 2]);
   });
 
-  it('disposes a version whose load lost to a newer alias change', async () => {
+  it('applies only the latest of changes that arrive while a load is in progress, and disposes the version whose load lost', async () => {
     const models = new InMemoryModels().register('m', [1, 2, 3], { champion: 1 });
     const catalog = catalogOf(models);
     await catalog.resolve({ modelName: 'm', alias: 'champion' });

@@ -37,19 +37,6 @@ describe('ModelCatalog', () => {
     expect(models.loaded[0]?.disposed).toBe(true);
   });
 
-  it('applies only the latest of changes that arrive while a load is in progress', async () => {
-    const models = new InMemoryModels().register('m', [1, 2, 3], { champion: 1 });
-    const catalog = catalogOf(models);
-    await catalog.resolve({ modelName: 'm', alias: 'champion' });
-    let open!: () => void;
-    models.gates.set('m@2', new Promise((resolve) => (open = resolve)));
-    const toTwo = catalog.aliasChanged('m', 'champion', 2);
-    await catalog.aliasChanged('m', 'champion', 3);
-    open();
-    await toTwo;
-    expect(catalog.servedVersion('m', 'champion')).toBe(3);
-  });
-
   it('keeps a version an alias is about to serve when another alias lets go of it (promotion: champion = challenger, challenger deleted, at once)', async () => {
     const models = new InMemoryModels().register('m', [1, 2], { champion: 1, challenger: 2 });
     const catalog = catalogOf(models);
