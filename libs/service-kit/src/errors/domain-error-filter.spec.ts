@@ -29,6 +29,12 @@ describe('DomainError over HTTP', () => {
     });
   });
 
+  it('turns details.retryAfterSeconds into Retry-After, and sends none otherwise', async () => {
+    const busy = await fetch(`${service.httpUrl}/things/busy`);
+    expect({ status: busy.status, retryAfter: busy.headers.get('retry-after') }).toEqual({ status: 503, retryAfter: '7' });
+    expect((await fetch(`${service.httpUrl}/things/locked`)).headers.get('retry-after')).toBeNull();
+  });
+
   it('leaves other errors to Nest (unknown route is a plain 404)', async () => {
     const response = await fetch(`${service.httpUrl}/nowhere`);
     expect(response.status).toBe(404);

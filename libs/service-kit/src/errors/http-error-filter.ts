@@ -10,11 +10,17 @@ export interface HttpErrorBody {
   readonly details?: Readonly<Record<string, unknown>>;
 }
 
-/** Answers a `DomainError` thrown by an HTTP handler with its mapped status and a coded body. */
+/**
+ * Answers a `DomainError` thrown by an HTTP handler with its mapped status and a coded body. A
+ * refusal a later retry will get through (429, 503) says when in `details.retryAfterSeconds`, which
+ * becomes the `Retry-After` header (Segment SDKs, among others, back off by it).
+ */
 @Catch(DomainError)
 export class DomainErrorHttpFilter implements ExceptionFilter<DomainError> {
   catch(error: DomainError, host: ArgumentsHost): void {
     const reply = host.switchToHttp().getResponse<FastifyReply>();
+    const retryAfter = error.details['retryAfterSeconds'];
+    if (typeof retryAfter === 'number' && Number.isFinite(retryAfter) && retryAfter > 0) reply.header('retry-after', String(Math.ceil(retryAfter)));
     const body: HttpErrorBody = { error: error.code, reason: error.reason, message: error.message };
     void reply
       .status(transportStatusOf(error.code).http)

@@ -56,6 +56,7 @@ class EchoController {
   @Get('things/:id')
   thing(@Param('id') id: string): { id: string } {
     if (id === 'locked') throw new DomainError('FAILED_PRECONDITION', 'thing is locked', { reason: 'thing_locked', details: { id } });
+    if (id === 'busy') throw new DomainError('UNAVAILABLE', 'thing is busy', { reason: 'busy', details: { retryAfterSeconds: 7 } });
     throw new DomainError('NOT_FOUND', `no thing ${id}`);
   }
 

@@ -19,8 +19,6 @@ interface RequestState {
   closeAfterResponse: boolean;
   /** The body's bytes in the in-flight budget, given back once: when the route takes the body, or at the end. */
   body: GrowingReservation | undefined;
-  /** Where a refusal from the body parser (which has no reply of its own) sets Retry-After. */
-  readonly reply: FastifyReply;
 }
 
 /**
@@ -90,7 +88,7 @@ export class HttpIngestPipeline implements OnModuleInit {
 
   async #admit(request: FastifyRequest, reply: FastifyReply): Promise<void> {
     if (!request.url.startsWith(INGEST_PREFIX)) return;
-    const state: RequestState = { startedMs: performance.now(), closeAfterResponse: false, body: undefined, reply };
+    const state: RequestState = { startedMs: performance.now(), closeAfterResponse: false, body: undefined };
     this.#state.set(request.raw, state);
     if (request.method !== 'POST') return;
     // Not the declared Content-Length: a declaration costs a client nothing, so reserving it let a
@@ -117,15 +115,10 @@ export class HttpIngestPipeline implements OnModuleInit {
     if (state.closeAfterResponse) request.raw.socket.destroy();
   }
 
-  /** The refusal of a body the budget has no room for: 503 with Retry-After, and the connection closed after it. */
+  /** The refusal of a body the budget has no room for: 503 with Retry-After (from the error's details), and the connection closed after it. */
   #overloaded(request: FastifyRequest): DomainError {
-    const state = this.#state.get(request.raw);
-    const { retryAfterSeconds } = this.settings.backpressure;
-    if (state !== undefined) {
-      state.closeAfterResponse = true;
-      state.reply.header('retry-after', String(retryAfterSeconds));
-    }
-    return overloaded(retryAfterSeconds);
+    this.#markClose(request);
+    return overloaded(this.settings.backpressure.retryAfterSeconds);
   }
 
   #markClose(request: FastifyRequest): void {

@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { Controller, Headers, HttpCode, Param, Post, Req, UseFilters } from '@nestjs/common';
+import { Controller, Headers, HttpCode, Param, Post, Req } from '@nestjs/common';
 import type { FastifyRequest } from 'fastify';
 import type { Secret } from '@kuroshio/config';
 import { DomainError } from '@kuroshio/service-kit';
@@ -9,7 +9,6 @@ import { mapLineWebhook, type MappedLineEvents } from '../line/line-webhook-even
 import type { Source } from '../sources/source-definition.js';
 import { SourceRegistry } from '../sources/source-registry.js';
 import { callerTraceContext } from './caller-trace.js';
-import { IngestErrorHttpFilter } from './ingest-error-http.filter.js';
 import { rejectedEventBody, type RejectedEventBody } from './ingest-reply.js';
 import { takeIngestBody } from './http-ingest-pipeline.js';
 import { decodeJsonBody } from './request-body.js';
@@ -24,7 +23,6 @@ export interface LineWebhookReplyBody {
 
 /** LINE Messaging API webhook of one source (a LINE official account), URL `/v1/line/<source>`. */
 @Controller('v1/line')
-@UseFilters(IngestErrorHttpFilter)
 export class LineWebhookController {
   constructor(
     private readonly ingestor: EventIngestor,

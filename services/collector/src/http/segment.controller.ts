@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { Controller, HttpCode, Inject, Post, Req, UseFilters } from '@nestjs/common';
+import { Controller, HttpCode, Inject, Post, Req } from '@nestjs/common';
 import type { FastifyRequest } from 'fastify';
 import { DomainError } from '@kuroshio/service-kit';
 import { writeKeyFromAuthorization, type WriteKeyCredential } from '../auth/write-key.js';
@@ -10,7 +10,6 @@ import { segmentPayload, type SegmentCall } from '../segment/segment-body.js';
 import type { Source } from '../sources/source-definition.js';
 import { SourceRegistry } from '../sources/source-registry.js';
 import { callerTraceContext } from './caller-trace.js';
-import { IngestErrorHttpFilter } from './ingest-error-http.filter.js';
 import { rejectedEventBody, type IngestReplyBody } from './ingest-reply.js';
 import { takeIngestBody } from './http-ingest-pipeline.js';
 import { decodeJsonBody } from './request-body.js';
@@ -20,7 +19,6 @@ import { decodeJsonBody } from './request-body.js';
  * the basic-auth user (server and mobile SDKs) or in the body (analytics.js in browsers).
  */
 @Controller('v1')
-@UseFilters(IngestErrorHttpFilter)
 export class SegmentController {
   constructor(
     private readonly ingestor: EventIngestor,

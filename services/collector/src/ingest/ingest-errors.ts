@@ -1,13 +1,8 @@
 import { DomainError } from '@kuroshio/service-kit';
 
-/** `details.retryAfterSeconds` becomes the Retry-After header of an HTTP answer. */
+/** `details.retryAfterSeconds` becomes the Retry-After header of an HTTP answer (service-kit's HTTP error mapping). */
 export interface RetryAdvice {
   readonly retryAfterSeconds: number;
-}
-
-export function retryAfterOf(error: DomainError): number | undefined {
-  const value = error.details['retryAfterSeconds'];
-  return typeof value === 'number' ? value : undefined;
 }
 
 export function rateLimited(source: string, retryAfterMs: number): DomainError {
