@@ -79,6 +79,16 @@ describe('PiiTokenizer.token', () => {
 });
 
 describe('PiiTokenizer.scrubText', () => {
+  it('finds percent-encoded values in URLs and replaces them as they were sent, with the token of the decoded value', () => {
+    const url = 'https://bank.example/apply?email=john%40example.com&tel=%2B886912345678&alt=tel%3A0912345678&q=%E5%8F%B0%E5%8C%97';
+    const { text, found } = tokenizer.scrubText(url);
+    expect(found).toEqual({ national_id: 0, phone: 2, email: 1, card: 0 });
+    expect(text).not.toMatch(/john|912345678/);
+    expect(text).toBe(
+      `https://bank.example/apply?email=${tokenizer.scrubText('john@example.com').text}&tel=${tokenizer.scrubText('+886912345678').text}&alt=tel%3A${tokenizer.scrubText('0912345678').text}&q=%E5%8F%B0%E5%8C%97`,
+    );
+  });
+
   it('counts what it replaced', () => {
     const { text, found } = tokenizer.scrubText('A123456789 0912345678 +886912345678 a@b.co 4111111111111111');
     expect(found).toEqual({ national_id: 1, phone: 2, email: 1, card: 1 });

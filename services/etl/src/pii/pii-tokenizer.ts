@@ -11,6 +11,7 @@ import { type PiiHit, scanPii } from './pii-text-scanner.js';
 import { isPiiToken, piiToken } from './pii-token.js';
 import { canonicalTaiwanNationalId } from './taiwan-national-id.js';
 import { TokenCache } from './token-cache.js';
+import { percentDecodedView } from './percent-decoding.js';
 
 export interface PiiTokenizerOptions {
   /** HMAC key, at least 32 bytes, from a config Secret. Copied; never logged. */
@@ -130,11 +131,14 @@ export class PiiTokenizer {
 
   /** `view` is what detection reads: the text itself, or a copy of the same length with escapes masked. */
   #scrub(text: string, found: PiiCounts, view: string = text): string {
+    // Percent-encoded values (URLs) are found in their decoded form and replaced as sent.
+    const decoded = percentDecodedView(view);
+    const at = decoded === undefined ? (index: number) => index : (index: number) => decoded.origin[index] as number;
     let out = '';
     let last = 0;
-    scanPii(view, (hit) => {
-      out += text.slice(last, hit.start) + this.#token(hit.kind, hit.canonical);
-      last = hit.end;
+    scanPii(decoded?.view ?? view, (hit) => {
+      out += text.slice(last, at(hit.start)) + this.#token(hit.kind, hit.canonical);
+      last = at(hit.end);
       found[hit.kind]++;
     });
     return last === 0 ? text : out + text.slice(last);
