@@ -177,6 +177,9 @@ describe('objects on both sides of the wire', () => {
           pValue: 0.446,
           threshold: 0.001,
           mismatch: false,
+          unknownVariantUnits: 2,
+          multipleVariantUnits: 1,
+          exposureAnomaly: true,
         },
         metrics: [
           {

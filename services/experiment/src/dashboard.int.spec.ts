@@ -86,4 +86,18 @@ describe('dashboard in headless Chromium', () => {
     await page.screenshot({ path: `${shots}dashboard-srm.png`, fullPage: true });
     await page.close();
   });
+
+  it('gives gRPC callers the same exposure counts and flag', async () => {
+    const client = new ExperimentTestClient(service.grpcAddress!);
+    try {
+      const { results } = await client.results({ experimentKey: 'ui-srm' });
+      expect({ unknown: Number(results?.sampleRatio?.unknownVariantUnits), multiple: Number(results?.sampleRatio?.multipleVariantUnits), anomaly: results?.sampleRatio?.exposureAnomaly }).toEqual({
+        unknown: 2,
+        multiple: 1,
+        anomaly: true,
+      });
+    } finally {
+      client.close();
+    }
+  });
 });

@@ -180,8 +180,7 @@ const interval = (ci: Interval) => ({ lower: ci.lower, upper: ci.upper, level: c
 // SampleRatioCheck in proto has no field yet for the units exposed under unknown or several
 // variants (the JSON API and the dashboard carry them); proto/ is the contracts owner's change.
 function protoSampleRatio(check: SampleRatioCheck): grpcNest.experiment.v1.SampleRatioCheck {
-  const { unknownVariantUnits: _unknown, multipleVariantUnits: _multiple, exposureAnomaly: _anomaly, allocations, ...chiSquare } = check;
-  return { ...chiSquare, allocations: allocations.map((a) => ({ ...a })) };
+  return { ...check, allocations: check.allocations.map((a) => ({ ...a })) };
 }
 
 export function protoResults(results: ExperimentResults): grpcNest.experiment.v1.ExperimentResults {

@@ -48,6 +48,9 @@ describe('analysis read from GetResults', () => {
         pValue: 0.84,
         threshold: 0.001,
         mismatch: false,
+        unknownVariantUnits: 0,
+        multipleVariantUnits: 0,
+        exposureAnomaly: false,
       },
       metrics: [metric('paid', [comparison(E.ComparisonOutcome.COMPARISON_OUTCOME_IMPROVED, true)]), metric('calls', [comparison(E.ComparisonOutcome.COMPARISON_OUTCOME_DEGRADED, false)]), metric('empty', [])],
     });
