@@ -1,4 +1,5 @@
 import { validateRawEventValue, type RawEventValue, type ValidationIssue } from '@kuroshio/contracts';
+import { parseJsonKeepingCardDigits } from '../pii/index.js';
 import { channelOfContext } from './channel-names.js';
 
 const strictUtf8 = new TextDecoder('utf-8', { fatal: true });
@@ -8,7 +9,7 @@ export type DecodedRecord =
   | { ok: false; stage: 'etl.decode' | 'etl.validate'; errorCode: 'INVALID_JSON' | 'INVALID_ENVELOPE'; issues: ValidationIssue[]; parsed: unknown; text: string | undefined };
 
 /**
- * Bytes → JSON → the events.raw contract. The channel name is normalised first (`Mobile App`,
+ * Bytes → JSON (card numbers too long for a double kept as digit strings) → the events.raw contract. The channel name is normalised first (`Mobile App`,
  * `LINE`, `call-centre` …), since the contract admits only the platform's six names.
  */
 export function decodeRecord(value: Buffer | null): DecodedRecord {
@@ -23,7 +24,7 @@ export function decodeRecord(value: Buffer | null): DecodedRecord {
   }
   let parsed: unknown;
   try {
-    parsed = JSON.parse(text);
+    parsed = parseJsonKeepingCardDigits(text);
   } catch (error) {
     return { ok: false, stage: 'etl.decode', errorCode: 'INVALID_JSON', issues: [{ path: '', code: 'invalid_json', message: (error as Error).message }], parsed: undefined, text };
   }

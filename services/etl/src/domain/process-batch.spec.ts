@@ -226,6 +226,17 @@ describe('processBatch', () => {
     expect(JSON.parse(out.archived[0]!.line.value!)).toMatchObject({ envelope: { properties: event.envelope.properties } });
   });
 
+  it('tokenises a 19-digit card sent as a JSON number, whose digits JSON.parse would round, in clean and raw/', () => {
+    const card = '6212345678901234569';
+    const text = JSON.stringify(rawEventValue({ messageId: 'n-2', event: 'Callback', properties: { card: 'CARD', amount: 1299 } })).replace('"CARD"', card);
+    const out = processBatch(batchOf([rawRecord(Buffer.from(text))]), processing());
+    const event = out.clean[0]!.value;
+    const everything = JSON.stringify([event, out.archived[0]!.line]);
+    for (const clear of [card, card.slice(0, 16), String(Number(card))]) expect(everything).not.toContain(clear);
+    expect(event.envelope.properties).toMatchObject({ card: expect.stringMatching(/^tok_card_/), amount: 1299 });
+    expect(JSON.parse(out.archived[0]!.line.value!)).toMatchObject({ envelope: { properties: event.envelope.properties } });
+  });
+
   it('tokenises PII in the event name, in clean, raw/ and the outcome counts, and still finds its schema', () => {
     const named = rawEventValue({ messageId: 'e-1', event: 'Callback requested 0912345678', properties: {} });
     const undecodable = rawEventValue({ messageId: 'e-2', event: 'Callback requested 0912345678', userId: 42 });

@@ -1,3 +1,4 @@
+export { parseJsonKeepingCardDigits } from './card-number-literals.js';
 export { isLuhnValid, luhnCheckDigit } from './payment-card.js';
 export { PII_KINDS, emptyPiiCounts, addPiiCounts, type PiiCounts, type PiiKind } from './pii-kind.js';
 export { type PiiHit, scanPii } from './pii-text-scanner.js';

@@ -148,7 +148,8 @@ export class PiiTokenizer {
    * A JSON number that is wholly a card (13–19 digits) or, with fewer digits, a +886 mobile written
    * without its "+" (886912345678). Numbers below 12 digits are left alone: a mobile whose leading 0
    * a number lost (912345678) cannot be told from an amount or an id. Integers beyond 2^53 have
-   * lost digits in JSON.parse already, so a 17–19 digit card sent as a number is not seen.
+   * lost digits in JSON.parse; the ETL parses with `parseJsonKeepingCardDigits`, which keeps a
+   * 17–19-digit card as a string of its digits, so it reaches this scrubber as text.
    */
   #scrubNumber(number: number, found: PiiCounts): string | number {
     if (number < MIN_PII_NUMBER || !Number.isSafeInteger(number)) return number;
