@@ -11,7 +11,10 @@ import { CollectorMetrics } from '../metrics/collector-metrics.js';
 import { BodyTimeoutError, RequestBody, UNSUPPORTED_CONTENT_TYPE, bodyTooLarge, collectBody, inflateBody } from './request-body.js';
 
 const INGEST_PREFIX = '/v1/';
-const JSON_TYPES = ['application/json', 'text/plain'];
+// Every ingest body is JSON, whatever it is declared as: analytics.js declares text/plain (no CORS
+// preflight), and rudder-sdk-node posts its gzipped batch through axios, which declares a Buffer
+// as a form. The tracking APIs these SDKs were written for read the body as JSON regardless.
+const JSON_TYPES = ['application/json', 'text/plain', 'application/x-www-form-urlencoded'];
 
 interface RequestState {
   readonly startedMs: number;
@@ -131,8 +134,8 @@ export class HttpIngestPipeline implements OnModuleInit {
  * Hands the body of an ingest request, as the collector's parser read it, over to the route: the
  * request no longer refers to it, so its buffers die with the route's parse instead of living as
  * long as the request waits for Kafka, and its bytes leave the in-flight body budget (the events
- * budget bounds what the request holds from then on). A body some other parser took (Nest
- * registers one for form posts) is refused like any unsupported type.
+ * budget bounds what the request holds from then on). A body some other parser took is refused
+ * like any unsupported type.
  */
 export function takeIngestBody(request: FastifyRequest): RequestBody {
   const { body } = request;

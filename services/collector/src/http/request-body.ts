@@ -14,11 +14,11 @@ export class RequestBody {
   ) {}
 }
 
-/** Thrown for a body of any type the collector does not read (form posts, XML, ...). */
+/** Thrown for a body of any type the collector does not read (XML, multipart, ...). */
 export const UNSUPPORTED_CONTENT_TYPE = {
   error: 'UNSUPPORTED_MEDIA_TYPE',
   reason: 'unsupported_content_type',
-  message: 'Content-Type must be application/json (or text/plain, as analytics.js sends)',
+  message: 'Content-Type must be application/json (or text/plain or application/x-www-form-urlencoded, as SDKs declare JSON bodies)',
 } as const;
 
 export class BodyTimeoutError extends Error {
