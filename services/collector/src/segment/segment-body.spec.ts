@@ -22,6 +22,14 @@ describe('segmentPayload', () => {
     ]);
   });
 
+  it("dates an event without a timestamp by its originalTimestamp, where RudderStack's SDKs put the call's time", () => {
+    const rudderEvent = { type: 'track', originalTimestamp: '2026-01-01T00:00:00.000Z', sentAt: '2026-01-01T00:00:09.000Z' };
+    const dated = { ...rudderEvent, timestamp: '2026-01-01T00:00:00.000Z' };
+    const own = { ...rudderEvent, timestamp: '2025-12-31T23:59:00.000Z' };
+    expect(segmentPayload('batch', { batch: [rudderEvent, { ...rudderEvent, timestamp: null }, own] }).events).toEqual([dated, dated, own]);
+    expect(segmentPayload('track', rudderEvent).events).toEqual([dated]);
+  });
+
   it.each([
     ['batch', []],
     ['batch', { batch: 'x' }],
