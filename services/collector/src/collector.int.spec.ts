@@ -1,15 +1,15 @@
 import { randomBytes } from 'node:crypto';
 import { credentials, Metadata, status as GrpcStatus, type ServiceError } from '@grpc/grpc-js';
-import { decodeTopicValue, grpcJs, TOPICS, type RawEventValue } from '@kuroshio/contracts';
-import { KafkaClient, type ConsumedMessage, type KafkaConsumer } from '@kuroshio/kafka';
+import { grpcJs } from '@kuroshio/contracts';
 import type { RunningService } from '@kuroshio/service-kit';
-import { createLogger, startTracing, type StopTracing } from '@kuroshio/telemetry';
-import { uniqueName, waitFor } from '@kuroshio/testing';
+import { startTracing, type StopTracing } from '@kuroshio/telemetry';
+import { uniqueName } from '@kuroshio/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { hashWriteKey } from './auth/write-key.js';
 import type { CollectorConfig } from './config.js';
 import { lineSignature } from './line/line-signature.js';
 import { startCollector } from './testing/collector-under-test.js';
+import { tailRawEvents, type RawEventsTail } from './testing/raw-events-tail.js';
 
 const tenant = uniqueName('it');
 const run = tenant.replace(/[^a-z0-9]/g, '');
@@ -24,32 +24,17 @@ const sources = [
 const basic = (key: string) => `Basic ${Buffer.from(`${key}:`).toString('base64')}`;
 
 let collector: RunningService<CollectorConfig>;
-let kafka: KafkaClient;
-let consumer: KafkaConsumer;
+let rawEvents: RawEventsTail;
 let stopTracing: StopTracing;
-const produced = new Map<string, { message: ConsumedMessage; value: RawEventValue }>();
 
 beforeAll(async () => {
   stopTracing = startTracing({ serviceName: 'collector-it' });
   collector = await startCollector({ COLLECTOR_SOURCES: JSON.stringify(sources), COLLECTOR_BODY_TIMEOUT_MS: '1000' });
-  kafka = new KafkaClient({ brokers: [process.env['KAFKA_BROKERS'] ?? '127.0.0.1:9092'], clientId: 'collector-it', logger: createLogger({ service: 'collector-it', level: 'silent' }) });
-  // The topic is shared and may hold millions of records from other runs: start this run's group at
-  // the current end, and keep only this run's tenant.
-  const groupId = uniqueName('collector-it');
-  await kafka.resetGroupOffsets(groupId, TOPICS.eventsRaw.name, { earliest: false });
-  consumer = kafka.consumer({ groupId, topics: [TOPICS.eventsRaw.name], fromBeginning: true });
-  await consumer.start(async (batch) => {
-    for (const message of batch.messages) {
-      const decoded = decodeTopicValue(TOPICS.eventsRaw, message.value);
-      if (decoded.ok && decoded.value.envelope.tenant === tenant) produced.set(decoded.value.envelope.messageId, { message, value: decoded.value });
-      if (!decoded.ok && message.value?.toString().includes(tenant)) throw new Error(`invalid record on events.raw: ${JSON.stringify(decoded.issues)}`);
-    }
-  });
+  rawEvents = await tailRawEvents(tenant, 'collector-it');
 });
 
 afterAll(async () => {
-  await consumer?.disconnect();
-  await kafka?.disconnect();
+  await rawEvents?.close();
   await collector?.close();
   await stopTracing?.();
 });
@@ -59,8 +44,6 @@ async function post(path: string, body: string | Buffer, headers: Record<string,
   return { status: response.status, headers: response.headers, body: (await response.json()) as Record<string, unknown> };
 }
 
-const waitForProduced = (ids: string[]) =>
-  waitFor(() => ids.every((id) => produced.has(id)), { timeoutMs: 30_000, description: `records ${ids.join(', ')} on events.raw` });
 
 describe('Segment HTTP API', () => {
   it('accepts the good events of a batch onto events.raw and reports each bad one by index', async () => {
@@ -85,16 +68,16 @@ describe('Segment HTTP API', () => {
       { index: 3, code: 'invalid_envelope', reason: expect.stringContaining('timestamp') },
     ]);
 
-    await waitForProduced([ids[0]!, ids[2]!, ids[4]!]);
-    const first = produced.get(ids[0]!)!;
+    await rawEvents.waitForProduced([ids[0]!, ids[2]!, ids[4]!]);
+    const first = rawEvents.produced.get(ids[0]!)!;
     expect(first.message.key?.toString()).toBe('cust-1');
-    expect(produced.get(ids[2]!)!.message.key?.toString()).toBe('anon-7');
+    expect(rawEvents.produced.get(ids[2]!)!.message.key?.toString()).toBe('anon-7');
     expect(first.message.headers['traceparent']).toMatch(/^00-[0-9a-f]{32}-[0-9a-f]{16}-0[0-9a-f]$/);
     expect(first.value.envelope).toMatchObject({ tenant, source: `${run}-web`, context: { channel: 'web' }, properties: { amount: 1200 } });
-    expect(produced.get(ids[4]!)!.value.envelope.context.channel).toBe('app');
+    expect(rawEvents.produced.get(ids[4]!)!.value.envelope.context.channel).toBe('app');
     expect(first.value.ingest).toMatchObject({ transport: 'http', batchIndex: 0 });
     expect(Date.parse(first.value.envelope.receivedAt)).toBeGreaterThan(Date.now() - 60_000);
-    expect(produced.has(ids[1]!)).toBe(false);
+    expect(rawEvents.produced.has(ids[1]!)).toBe(false);
   });
 
   it("continues the caller's trace when the request carries a W3C traceparent", async () => {
@@ -107,13 +90,13 @@ describe('Segment HTTP API', () => {
     });
     const without = await post('/v1/track', JSON.stringify({ messageId: fresh, event: 'Login', userId: 'cust-tp' }), { authorization: basic(WEB_KEY) });
     expect([withParent.status, without.status]).toEqual([200, 200]);
-    await waitForProduced([continued, fresh]);
+    await rawEvents.waitForProduced([continued, fresh]);
     // Same trace as the caller, the collector's own span as the parent of what the ETL does next.
-    const [version, recordTrace, recordSpan, flags] = produced.get(continued)!.message.headers['traceparent']!.split('-');
+    const [version, recordTrace, recordSpan, flags] = rawEvents.produced.get(continued)!.message.headers['traceparent']!.split('-');
     expect({ version, recordTrace, flags }).toEqual({ version: '00', recordTrace: traceId, flags: '01' });
     expect(recordSpan).toMatch(/^[0-9a-f]{16}$/);
     expect(recordSpan).not.toBe(callerSpan);
-    expect(produced.get(fresh)!.message.headers['traceparent']!.split('-')[1]).not.toBe(traceId);
+    expect(rawEvents.produced.get(fresh)!.message.headers['traceparent']!.split('-')[1]).not.toBe(traceId);
   });
 
   it('takes a gzip body and the write key from the body, as analytics.js sends it', async () => {
@@ -124,7 +107,7 @@ describe('Segment HTTP API', () => {
       'content-encoding': 'gzip',
     });
     expect(reply).toMatchObject({ status: 200, body: { success: true, accepted: 1, rejected: [] } });
-    await waitForProduced([id]);
+    await rawEvents.waitForProduced([id]);
   });
 
   it('answers 429 with Retry-After beyond the source rate limit', async () => {
@@ -153,8 +136,8 @@ describe('LINE webhook', () => {
     const body = webhookBody(eventId);
     const reply = await post(`/v1/line/${run}-line`, body, { 'x-line-signature': lineSignature(LINE_SECRET, Buffer.from(body)) });
     expect(reply).toMatchObject({ status: 200, body: { accepted: 1, rejected: [], skipped: [{ index: 1, type: 'join' }] } });
-    await waitForProduced([eventId]);
-    const record = produced.get(eventId)!;
+    await rawEvents.waitForProduced([eventId]);
+    const record = rawEvents.produced.get(eventId)!;
     expect(record.message.key?.toString()).toBe('Uline1');
     expect(record.value.envelope).toMatchObject({ event: 'LINE Message Received', timestamp: '2026-01-01T00:00:00.000Z', context: { channel: 'line' } });
     expect(record.value.ingest.transport).toBe('line-webhook');
@@ -172,8 +155,8 @@ describe('LINE webhook', () => {
     const later = `${run}-line-after`;
     const goodBody = webhookBody(later);
     expect((await post(`/v1/line/${run}-line`, goodBody, { 'x-line-signature': lineSignature(LINE_SECRET, Buffer.from(goodBody)) })).status).toBe(200);
-    await waitForProduced([later]);
-    expect(produced.has(eventId)).toBe(false);
+    await rawEvents.waitForProduced([later]);
+    expect(rawEvents.produced.has(eventId)).toBe(false);
   });
 });
 
@@ -198,9 +181,9 @@ describe('gRPC IngestService', () => {
     expect(reply.acceptedCount).toBe(1);
     expect(reply.rejections).toHaveLength(1);
     expect(reply.rejections[0]).toMatchObject({ index: 1, messageId: ids[1], code: grpcJs.ingest.v1.RejectionCode.REJECTION_CODE_INVALID_ENVELOPE });
-    await waitForProduced([ids[0]!]);
-    expect(produced.get(ids[0]!)!.value.envelope).toMatchObject({ properties: { kwh: 1.5 }, context: { channel: 'web' } });
-    expect(produced.get(ids[0]!)!.value.ingest.transport).toBe('grpc');
+    await rawEvents.waitForProduced([ids[0]!]);
+    expect(rawEvents.produced.get(ids[0]!)!.value.envelope).toMatchObject({ properties: { kwh: 1.5 }, context: { channel: 'web' } });
+    expect(rawEvents.produced.get(ids[0]!)!.value.ingest.transport).toBe('grpc');
   });
 
   it('ingests a client stream, counting indexes across chunks', async () => {
@@ -218,7 +201,7 @@ describe('gRPC IngestService', () => {
     c.close();
     expect(reply).toMatchObject({ receivedCount: 30, acceptedCount: 29 });
     expect(reply.rejections.map((r) => r.index)).toEqual([25]);
-    await waitForProduced(ids.filter((_, i) => i !== 25));
+    await rawEvents.waitForProduced(ids.filter((_, i) => i !== 25));
   });
 
   it('refuses a missing or wrong write key with UNAUTHENTICATED', async () => {

@@ -1,19 +1,10 @@
-import { createServer } from 'node:net';
 import { composeConfig, loadConfig, serviceConfig } from '@kuroshio/config';
 import { grpcServiceOptions } from '@kuroshio/contracts';
 import { startService, type RunningService } from '@kuroshio/service-kit';
 import { createLogger } from '@kuroshio/telemetry';
+import { freePort } from '@kuroshio/testing';
 import { CollectorModule } from '../collector.module.js';
 import { collectorConfigParts, type CollectorConfig } from '../config.js';
-
-export async function freePort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const address = server.address();
-  await new Promise<void>((resolve) => server.close(() => resolve()));
-  if (address === null || typeof address === 'string') throw new Error('no port');
-  return address.port;
-}
 
 /** The collector started in-process as main.ts starts it, on an ephemeral HTTP port and a free gRPC port. */
 export async function startCollector(env: Record<string, string>): Promise<RunningService<CollectorConfig>> {
