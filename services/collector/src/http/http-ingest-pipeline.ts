@@ -13,7 +13,7 @@ import { BodyTimeoutError, RequestBody, UNSUPPORTED_CONTENT_TYPE, bodyTooLarge, 
 const INGEST_PREFIX = '/v1/';
 // Every ingest body is JSON, whatever it is declared as: analytics.js declares text/plain (no CORS
 // preflight), and rudder-sdk-node posts its gzipped batch through axios, which declares a Buffer
-// as a form. The tracking APIs these SDKs were written for read the body as JSON regardless.
+// as a form (by default, so RudderStack's own data plane must read it as JSON too).
 const JSON_TYPES = ['application/json', 'text/plain', 'application/x-www-form-urlencoded'];
 
 interface RequestState {
