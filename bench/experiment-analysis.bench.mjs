@@ -190,7 +190,7 @@ function loggedClient(database, env) {
     request_timeout: 900_000,
     compression: { request: false, response: false },
     application: 'kuroshio-bench',
-    clickhouse_settings: { log_queries: 1 },
+    clickhouse_settings: { log_queries: 1, output_format_json_quote_64bit_integers: 1 },
     log: { level: ClickHouseLogLevel.ERROR },
   });
   let ids = [];

@@ -23,8 +23,9 @@ export type ClickHouseRow = Record<string, unknown>;
 
 /**
  * @clickhouse/client configured for both ClickHouse 18.16 and current servers: no query parameters
- * (18.16 has none; values are escaped into the `Sql` text instead), JSONEachRow both ways, and no
- * HTTP compression (both generations accept gzip, but next to the server it only costs CPU).
+ * (18.16 has none; values are escaped into the `Sql` text instead), JSONEachRow both ways, 64-bit
+ * integers quoted in JSON output on every server version, and no HTTP compression (both
+ * generations accept gzip, but next to the server it only costs CPU).
  */
 export class ClickHouseClient {
   readonly name = 'clickhouse';
@@ -38,6 +39,8 @@ export class ClickHouseClient {
       password: options.password.reveal(),
       request_timeout: options.requestTimeoutMs ?? 30_000,
       compression: { request: false, response: false },
+      // (U)Int64 as JSON strings, exact: 18.16's default, which ClickHouse 25.9 turned off.
+      clickhouse_settings: { output_format_json_quote_64bit_integers: 1 },
       application: 'kuroshio',
       log: { LoggerClass: driverLoggerClass(options.logger), level: ClickHouseLogLevel.WARN },
     });

@@ -23,11 +23,11 @@ export function analystViewSql(database: string, spec: ExperimentSpec): Sql {
       FROM ${table('exposures')}
       WHERE experiment_key = ${spec.key}
       GROUP BY unit_id
-    )
+    ) AS first_exposure
     ALL LEFT JOIN
     (
       SELECT customer_id AS unit_id, event, event_time_ms, properties
       FROM ${table('events')}
       WHERE type = 'track' AND event IN (${joinSql(events.map((event) => sql`${event}`), ', ')})
-    ) USING unit_id`;
+    ) AS unit_events USING unit_id`;
 }

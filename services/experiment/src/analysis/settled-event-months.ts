@@ -5,7 +5,10 @@ export interface EventsPart {
   /** The partition id: toYYYYMM(event_time), e.g. "202601" (migration 0001). */
   readonly partition: string;
   readonly name: string;
-  /** 0 for a part written by an INSERT, > 0 for one made by a merge. */
+  /**
+   * 0 for a part written by an INSERT, > 0 for one made by a merge — or, on current servers, for an
+   * inserted block they deduplicated as they wrote it (optimize_on_insert, on by default).
+   */
   readonly level: number;
 }
 

@@ -54,14 +54,14 @@ export function referenceStatisticsSql(query: StatisticsQuery): Sql {
         FROM exposures
         WHERE ${exposureFilter}
         GROUP BY u
-      )
+      ) AS units
       ANY LEFT JOIN
       (
         SELECT cityHash64(customer_id) AS u, groupArray(event_time_ms) AS ts, groupArray(toUInt32(${mask})) AS ms${amounts.length === 0 ? sql`` : sql`, ${joinSql(amounts, ', ')}`}
         FROM events FINAL
         WHERE ${eventFilter}
         GROUP BY u
-      ) USING u
+      ) AS unit_events USING u
     )
     GROUP BY variant, day
     ORDER BY variant, day`;

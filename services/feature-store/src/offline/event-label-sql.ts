@@ -52,14 +52,14 @@ export function eventLabelSql(eventsTable: string, definition: EventLabelDefinit
   return sql`
 SELECT a_entity AS entity_id, toFloat64(a_time) AS label_time_ms,
   toUInt32(countIf(o_time >= a_time AND o_time < a_deadline + ${definition.outcomeWindowMs} AND ${correlated})) AS outcomes
-FROM (${anchors})
+FROM (${anchors}) AS anchors
 ALL LEFT JOIN (
   SELECT customer_id AS o_entity, toInt64(event_time_ms) AS o_time, ${outcomeKeys} AS o_keys
   FROM ${table} FINAL
   WHERE event_time >= ${new Date(window.startMs)} AND event_time_ms >= ${window.startMs} AND event_time_ms < ${window.cutoffMs}
     AND ${sourceEventsSql([definition.outcomeEvent])}
     AND customer_id IN (SELECT a_entity FROM (${anchors}))
-) ON a_entity = o_entity
+) AS outcomes ON a_entity = o_entity
 GROUP BY a_entity, a_time, a_id
 ORDER BY entity_id, label_time_ms, a_id`;
 }

@@ -162,7 +162,7 @@ export function pointInTimeSql(query: PointInTimeQuery): PointInTimePlan {
   const eventColumns = [sql`customer_id AS e_entity`, sql`toInt64(event_time_ms) AS e_time`, sql`message_id AS e_id`, ...properties.select()];
   const text = sql`
 SELECT l_row AS row_id, ${joinSql(aggregates, ', ')}
-FROM (${labelRowsIn(query, sql`row_id AS l_row, entity_id AS l_entity, label_time_ms AS l_time`)})
+FROM (${labelRowsIn(query, sql`row_id AS l_row, entity_id AS l_entity, label_time_ms AS l_time`)}) AS labels
 ALL INNER JOIN (
   SELECT ${joinSql(eventColumns, ', ')}
   FROM ${ident(query.eventsTable)}${query.final ? sql` FINAL` : sql``}
@@ -170,7 +170,7 @@ ALL INNER JOIN (
     AND ${sourceEventsSql(view.sourceEvents)}
     AND ${filtersSql(view.filters)}
     AND customer_id IN (${labelRowsIn(query, sql`entity_id`)})
-) ON l_entity = e_entity
+) AS label_events ON l_entity = e_entity
 GROUP BY l_row`;
   return { sql: text, columns };
 }
