@@ -32,7 +32,7 @@ describe('analysis read from GetResults', () => {
     comparisons,
   });
 
-  it('takes the challenger’s comparisons, units per arm and the SRM flag', () => {
+  it('takes the challenger’s comparisons, units per arm, the SRM flag and the units with contradicting exposures', () => {
     const analysis = analysisOf({
       experimentKey: 'retrain-m-v2',
       controlVariant: 'champion',
@@ -48,15 +48,16 @@ describe('analysis read from GetResults', () => {
         pValue: 0.84,
         threshold: 0.001,
         mismatch: false,
-        unknownVariantUnits: 0,
-        multipleVariantUnits: 0,
-        exposureAnomaly: false,
+        unknownVariantUnits: 3,
+        multipleVariantUnits: 7,
+        exposureAnomaly: true,
       },
       metrics: [metric('paid', [comparison(E.ComparisonOutcome.COMPARISON_OUTCOME_IMPROVED, true)]), metric('calls', [comparison(E.ComparisonOutcome.COMPARISON_OUTCOME_DEGRADED, false)]), metric('empty', [])],
     });
     expect(analysis).toEqual({
       units: { champion: 1_200, challenger: 1_190 },
       sampleRatio: { mismatch: false, pValue: 0.84 },
+      anomalousUnits: { unknownVariant: 3, multipleVariants: 7 },
       metrics: [
         { key: 'paid', outcome: 'improved', adjustedPValue: 0.002, absoluteLift: 0.02, relativeLift: 0.2 },
         { key: 'calls', outcome: 'degraded', adjustedPValue: 0.002, absoluteLift: 0.02, relativeLift: null },

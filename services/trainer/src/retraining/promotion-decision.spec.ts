@@ -26,6 +26,7 @@ function analysis(primary: MetricVerdict['outcome'], guardrails: MetricVerdict['
   return {
     units: { champion: 2_000, challenger: 2_000 },
     sampleRatio: { mismatch: false, pValue: 0.5 },
+    anomalousUnits: { unknownVariant: 0, multipleVariants: 0 },
     metrics: [verdict('paid_30d', primary), verdict('support_calls', guardrails[0]!), verdict('churned', guardrails[1]!), verdict('revenue', 'degraded')],
     ...extra,
   };
@@ -39,7 +40,19 @@ describe('promotion decision', () => {
       'primary metric paid_30d improved significantly (relative lift +10.00 %, adjusted p = 0.01 < 0.05)',
       'no guardrail got significantly worse (support_calls, churned)',
       'no sample-ratio mismatch; champion 2000 and challenger 2000 units',
+      'units exposed under an unknown variant or both: 0 of 4000',
     ]);
+  });
+
+  it('retires when more than 1 % of the units were exposed under both variants or an unknown one, at any time', () => {
+    const mixed = (multipleVariants: number, unknownVariant: number) => analysis('improved', undefined, { anomalousUnits: { unknownVariant, multipleVariants } });
+    expect(decidePromotion(mixed(40, 0), rule, 48 * HOUR).action).toBe('promote'); // 40 of 4,000: 1 %
+    expect(decidePromotion(mixed(35, 10), rule, 48 * HOUR).action).toBe('retire'); // 45 of 4,010
+    const decision = decidePromotion(mixed(41, 0), rule, HOUR);
+    expect(decision).toEqual({
+      action: 'retire',
+      reasons: ['41 units exposed under both variants and 0 under an unknown variant, 1.03 % of 4000 (more than 1 %): the arms are mixed, the results cannot be trusted'],
+    });
   });
 
   it('ignores a secondary metric that got worse (revenue is neither primary nor guardrail here)', () => {
@@ -103,6 +116,7 @@ describe('promotion decision properties', () => {
     champion: fc.nat(5_000),
     challenger: fc.nat(5_000),
     mismatch: fc.boolean(),
+    mixed: fc.nat(150),
     runningForMs: fc.nat(400 * HOUR),
   });
 
@@ -112,14 +126,16 @@ describe('promotion decision properties', () => {
         const input: ExperimentAnalysis = {
           units: { champion: a.champion, challenger: a.challenger },
           sampleRatio: { mismatch: a.mismatch, pValue: a.mismatch ? 1e-5 : 0.5 },
+          anomalousUnits: { unknownVariant: 0, multipleVariants: a.mixed },
           metrics: [verdict('paid_30d', a.primary, a.primaryP), verdict('support_calls', a.guardrails[0]!), verdict('churned', a.guardrails[1]!)],
         };
         const decision = decidePromotion(input, rule, a.runningForMs);
-        const eligible = !a.mismatch && Math.min(a.champion, a.challenger) >= 1_000 && a.runningForMs >= rule.minDurationMs;
+        const broken = a.mismatch || a.mixed > 0.01 * (a.champion + a.challenger);
+        const eligible = !broken && Math.min(a.champion, a.challenger) >= 1_000 && a.runningForMs >= rule.minDurationMs;
         const wins = a.primary === 'improved' && a.primaryP < rule.alpha && !a.guardrails.includes('degraded');
         expect(decision.action === 'promote').toBe(eligible && wins);
         // Waiting only happens before the horizon, never with a broken split or past the maximum.
-        if (decision.action === 'wait') expect(!a.mismatch && a.runningForMs < rule.maxDurationMs && !eligible).toBe(true);
+        if (decision.action === 'wait') expect(!broken && a.runningForMs < rule.maxDurationMs && !eligible).toBe(true);
         expect(decision.reasons.length).toBeGreaterThan(0);
       }),
     );
@@ -131,6 +147,7 @@ describe('promotion decision properties', () => {
         const make = (guardrails: MetricVerdict['outcome'][]): ExperimentAnalysis => ({
           units: { champion: a.champion, challenger: a.challenger },
           sampleRatio: { mismatch: a.mismatch, pValue: 0.5 },
+          anomalousUnits: { unknownVariant: 0, multipleVariants: a.mixed },
           metrics: [verdict('paid_30d', a.primary, a.primaryP), verdict('support_calls', guardrails[0]!), verdict('churned', guardrails[1]!)],
         });
         const harmed = [...a.guardrails];

@@ -16,8 +16,22 @@ export interface ExperimentAnalysis {
   readonly units: { readonly champion: number; readonly challenger: number };
   /** null when there were no units to check. */
   readonly sampleRatio: { readonly mismatch: boolean; readonly pValue: number } | null;
+  /**
+   * Units whose exposures contradict the split: first exposed under a variant the experiment does
+   * not have (not in `units`), or exposed under more than one variant (counted in `units` under
+   * their first).
+   */
+  readonly anomalousUnits: { readonly unknownVariant: number; readonly multipleVariants: number };
   readonly metrics: readonly MetricVerdict[];
 }
+
+/**
+ * The share of units with contradicting exposures above which the results are not trusted: 1 %, the
+ * threshold at which GrowthBook warns of multiple exposures. Assignment is deterministic, so any
+ * such unit means exposures were recorded outside it (a client-side override, a changed salt, a
+ * routing bug); a few can be late duplicates, more mean the arms are mixed.
+ */
+export const MAX_ANOMALOUS_UNIT_SHARE = 0.01;
 
 export type PromotionAction = 'wait' | 'promote' | 'retire';
 
@@ -32,13 +46,22 @@ export interface PromotionDecision {
  * running time has passed (p-values read earlier and acted on would inflate false promotions).
  * Then the challenger is promoted only if the primary metric improved significantly — corrected
  * p-value below alpha, lift in the metric's good direction — and no guardrail got significantly
- * worse. A sample-ratio mismatch retires it at any time: the split is broken, so no result can be
- * trusted. Not enough units by the maximum duration retires it too.
+ * worse. A sample-ratio mismatch, or more than MAX_ANOMALOUS_UNIT_SHARE of the units exposed under
+ * an unknown variant or under both, retires it at any time: the split is broken, so no result can
+ * be trusted. Not enough units by the maximum duration retires it too.
  */
 export function decidePromotion(analysis: ExperimentAnalysis, rule: PromotionRule, runningForMs: number): PromotionDecision {
   const { champion, challenger } = analysis.units;
   if (analysis.sampleRatio?.mismatch === true) {
     return retire(`sample-ratio mismatch (p = ${format(analysis.sampleRatio.pValue)}; champion ${champion} units, challenger ${challenger}): the split is broken, the results cannot be trusted`);
+  }
+  const { unknownVariant, multipleVariants } = analysis.anomalousUnits;
+  const allUnits = champion + challenger + unknownVariant;
+  if (allUnits > 0 && (unknownVariant + multipleVariants) / allUnits > MAX_ANOMALOUS_UNIT_SHARE) {
+    const share = (((unknownVariant + multipleVariants) / allUnits) * 100).toFixed(2);
+    return retire(
+      `${multipleVariants} units exposed under both variants and ${unknownVariant} under an unknown variant, ${share} % of ${allUnits} (more than ${MAX_ANOMALOUS_UNIT_SHARE * 100} %): the arms are mixed, the results cannot be trusted`,
+    );
   }
   const sampleReached = Math.min(champion, challenger) >= rule.minUnitsPerVariant;
   const timeReached = runningForMs >= rule.minDurationMs;
@@ -66,6 +89,7 @@ export function decidePromotion(analysis: ExperimentAnalysis, rule: PromotionRul
       `primary metric ${primary.key} improved significantly (${lift(primary)}, adjusted p = ${format(primary.adjustedPValue)} < ${rule.alpha})`,
       rule.guardrailMetrics.length === 0 ? 'no guardrail metrics defined' : `no guardrail got significantly worse (${rule.guardrailMetrics.join(', ')})`,
       `no sample-ratio mismatch; champion ${champion} and challenger ${challenger} units`,
+      `units exposed under an unknown variant or both: ${analysis.anomalousUnits.unknownVariant + analysis.anomalousUnits.multipleVariants} of ${allUnits}`,
     ],
   };
 }

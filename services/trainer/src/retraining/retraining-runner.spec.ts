@@ -35,6 +35,7 @@ function analysis(overrides: Partial<ExperimentAnalysis> = {}, primary: 'improve
   return {
     units: { champion: 1_500, challenger: 1_480 },
     sampleRatio: { mismatch: false, pValue: 0.6 },
+    anomalousUnits: { unknownVariant: 0, multipleVariants: 0 },
     metrics: [
       { key: 'upgraded_7d', outcome: primary, adjustedPValue: primary === 'inconclusive' ? 0.4 : 0.001, absoluteLift: 0.03, relativeLift: 0.25 },
       { key: 'complaints', outcome: guardrail, adjustedPValue: guardrail === 'inconclusive' ? 0.7 : 0.002, absoluteLift: 0.01, relativeLift: 0.5 },

@@ -38,7 +38,7 @@ export class FakeRetrainingPlatform {
   readonly versions = new Map<number, VersionFacts>();
   readonly archived = new Set<number>();
   readonly experimentMap = new Map<string, ExperimentFacts & { definition: grpcNest.experiment.v1.Experiment }>();
-  analysisResult: ExperimentAnalysis = { units: { champion: 0, challenger: 0 }, sampleRatio: null, metrics: [] };
+  analysisResult: ExperimentAnalysis = { units: { champion: 0, challenger: 0 }, sampleRatio: null, anomalousUnits: { unknownVariant: 0, multipleVariants: 0 }, metrics: [] };
   trainingOutcome: 'succeeded' | 'failed' = 'succeeded';
   readonly trainedSpecs: grpcNest.trainer.v1.TrainingJobSpec[] = [];
   driftReferenceValue: DriftReference | null = null;

@@ -77,6 +77,7 @@ export function analysisOf(results: grpcNest.experiment.v1.ExperimentResults): E
   return {
     units: { champion: units(CHAMPION_VARIANT), challenger: units(CHALLENGER_VARIANT) },
     sampleRatio: srm && total > 0 ? { mismatch: srm.mismatch, pValue: srm.pValue } : null,
+    anomalousUnits: { unknownVariant: Number(srm?.unknownVariantUnits ?? 0), multipleVariants: Number(srm?.multipleVariantUnits ?? 0) },
     metrics,
   };
 }
