@@ -1,6 +1,7 @@
 // Experiment analysis over 10,000,000 exposures: the service's own code (services/experiment/dist:
-// ClickHouseAnalysis — the one sufficient-statistics query over first_exposures and events, then
-// @kuroshio/stats) against ClickHouse 18.16, beside a reference in the same run: a plain count() scan.
+// ClickHouseAnalysis — the one sufficient-statistics query over first_exposures and events, in the
+// shape it picks for the server's version, then @kuroshio/stats) against ClickHouse 18.16, beside a
+// reference in the same run: a plain count() scan.
 //
 // 1. A fresh database (migrated) gets EXP_BENCH_UNITS exposures (10% of units exposed twice, so the
 //    first-exposure step has work; the first_exposures view fills as they land), ~12% conversions with
@@ -17,13 +18,20 @@
 // 3. Once, the query this one replaced (same statistics required), for a before/after under the same load.
 // 4. Once more after a replayed event lands in every month (a level-0 part each): every month is read
 //    FINAL, the worst case (params.unsettled_analysis_seconds); the results must not change.
+// 5. Then all of it again on the current ClickHouse engine (chDB = ClickHouse 26.9, the engine of
+//    scripts/clickhouse-current, ADR 0024; installed by scripts/setup), as
+//    experiment-analysis/seconds-10m-exposures-current: what a current server does with the same SQL.
+//    chDB keeps no query_log, so its CPU is the engine process's (/proc), around each analysis.
+//    EXP_BENCH_CURRENT=0 skips it.
 // Needs the stack and built code (npx tsc -b services/experiment). Run under the bench lock:
 //   flock /tmp/kuroshio-bench.lock npm run bench experiment-analysis
 import { ClickHouseLogLevel, createClient } from '@clickhouse/client';
+import { spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { existsSync } from 'node:fs';
-import { cpus, loadavg } from 'node:os';
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { cpus, loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { createInterface } from 'node:readline';
 
 const UNITS = Number(process.env.EXP_BENCH_UNITS || 10_000_000);
 const ROUNDS = Number(process.env.EXP_BENCH_ROUNDS || 5);
@@ -31,13 +39,30 @@ const DAY_MS = 86_400_000;
 const KEY = 'bench-analysis';
 
 export default async function run(ctx) {
-  const { env, log } = ctx;
-  const loadAtStart = Number(loadavg()[0].toFixed(2));
-  const dist = (path) => import(join(ctx.root, path));
   if (!existsSync(join(ctx.root, 'services/experiment/dist/adapters/clickhouse-analysis.js'))) {
     throw new Error('build the experiment service first: npx tsc -b services/experiment');
   }
-  const [{ ClickHouseClient, sql, ident, joinSql }, { Secret }, { createLogger }, { ClickHouseAnalysis, statisticsRows }, { computeResults }, { checkExperimentInput }, { referenceStatisticsSql }] = await Promise.all([
+  const figures = [await measure(ctx, ctx.env, { suffix: '', processCpuSeconds: null })];
+  if (process.env.EXP_BENCH_CURRENT !== '0') {
+    const engine = await startCurrentEngine(ctx);
+    try {
+      figures.push(await measure(ctx, { ...ctx.env, CLICKHOUSE_URL: engine.url }, { suffix: '-current', processCpuSeconds: engine.cpuSeconds }));
+    } finally {
+      await engine.stop();
+    }
+  }
+  return figures;
+}
+
+/**
+ * The whole measurement on one ClickHouse: the stack's server (CPU from its query_log) or the
+ * current engine (`processCpuSeconds`: the engine process's CPU, as chDB keeps no query_log).
+ */
+async function measure(ctx, env, engine) {
+  const { log } = ctx;
+  const loadAtStart = Number(loadavg()[0].toFixed(2));
+  const dist = (path) => import(join(ctx.root, path));
+  const [{ ClickHouseClient, sql, ident, joinSql }, { Secret }, { createLogger }, { ClickHouseAnalysis, statisticsRows, statisticsShapeFor }, { computeResults }, { checkExperimentInput }, { referenceStatisticsSql }] = await Promise.all([
     dist('libs/clickhouse/dist/index.js'),
     dist('libs/config/dist/index.js'),
     dist('libs/telemetry/dist/index.js'),
@@ -74,9 +99,17 @@ export default async function run(ctx) {
   const asOfMs = startMs + 60 * DAY_MS;
   const logged = loggedClient(database, env);
   const analysis = new ClickHouseAnalysis(logged);
-  // Server CPU seconds (user + system) of the statements run through `logged` since the last call.
+  // Server CPU seconds (user + system) of the statements run through `logged` since the last call,
+  // or of the engine process since the last call.
+  let processCpuMark = engine.processCpuSeconds?.() ?? 0;
   const serverCpuSeconds = async () => {
     const ids = logged.takeQueryIds();
+    if (engine.processCpuSeconds) {
+      const [before, after] = [processCpuMark, engine.processCpuSeconds()];
+      processCpuMark = after;
+      return Number((after - before).toFixed(2));
+    }
+    if (ids.length === 0) return 0;
     await clickhouse.command(sql`SYSTEM FLUSH LOGS`);
     const [row] = await clickhouse.query(sql`
       SELECT count() AS n, sum(ProfileEvents.Values[indexOf(ProfileEvents.Names, 'UserTimeMicroseconds')] + ProfileEvents.Values[indexOf(ProfileEvents.Names, 'SystemTimeMicroseconds')]) AS us
@@ -118,6 +151,7 @@ export default async function run(ctx) {
       let started = performance.now();
       await clickhouse.query(sql`SELECT count() AS n FROM exposures WHERE experiment_key = ${KEY} AND exposed_at_ms < ${asOfMs}`);
       reference.push((performance.now() - started) / 1000);
+      await serverCpuSeconds(); // the count() above is not the analysis'
       started = performance.now();
       const rows = await analysis.statistics(query);
       lastRows = rows;
@@ -127,6 +161,7 @@ export default async function run(ctx) {
       log(`round ${round + 1}: count() ${reference.at(-1).toFixed(3)} s, analysis ${analysisSeconds.at(-1).toFixed(3)} s (server CPU ${analysisCpuSeconds.at(-1)} s)`);
     }
     // The query this one replaced (raw exposures ANY LEFT JOIN events, all FINAL), once, same data and load.
+    await serverCpuSeconds();
     const previousStarted = performance.now();
     const previousRows = statisticsRows(query, await logged.query(referenceStatisticsSql(query)));
     const previousSeconds = (performance.now() - previousStarted) / 1000;
@@ -136,6 +171,7 @@ export default async function run(ctx) {
     // A replay of one existing event per month: a second part in each, so none is settled any more.
     await clickhouse.command(sql`
       INSERT INTO events SELECT * FROM events WHERE message_id IN (SELECT any(message_id) FROM events GROUP BY toYYYYMM(event_time))`);
+    await serverCpuSeconds();
     const unsettledStarted = performance.now();
     const unsettledRows = await analysis.statistics(query);
     const unsettledSeconds = (performance.now() - unsettledStarted) / 1000;
@@ -146,7 +182,10 @@ export default async function run(ctx) {
     if (units !== UNITS) throw new Error(`analysis counted ${units} units of ${UNITS}`);
     const paid = last.metrics[0].comparisons[0];
     log(`paid_30d relative lift ${(paid.relativeLift * 100).toFixed(2)}% [${(paid.relativeLiftCi.lower * 100).toFixed(2)}, ${(paid.relativeLiftCi.upper * 100).toFixed(2)}], SRM p ${last.sampleRatio.pValue.toPrecision(3)}`);
+    const [{ version }] = await clickhouse.query(sql`SELECT version() AS version`);
     const params = {
+      clickhouse_version: version,
+      statistics_shape: statisticsShapeFor(version),
       units: UNITS,
       exposures: Number(counts[0].exposures),
       events: Number(counts[0].events),
@@ -166,14 +205,41 @@ export default async function run(ctx) {
       reference_seconds_per_round: reference,
       note: 'wall-clock seconds, median over rounds; reference is a plain count() over the same exposures in the same run; events merged (settled months, read without FINAL); unsettled_analysis_seconds: one analysis after a replay in every month (all read FINAL); previous_query_seconds: the query before first_exposures (testing/reference-statistics-sql.ts), once, same statistics; *_server_cpu_seconds: user + system CPU of the statements in system.query_log (log_queries=1 on the analysis client only)',
     };
-    return [
-      { name: 'experiment-analysis/seconds-10m-exposures', unit: 's', value: median(analysisSeconds), better: 'lower', reference: { name: 'clickhouse-count-scan/seconds', value: median(reference) }, params },
-    ];
+    return { name: `experiment-analysis/seconds-10m-exposures${engine.suffix}`, unit: 's', value: median(analysisSeconds), better: 'lower', reference: { name: `clickhouse-count-scan/seconds${engine.suffix}`, value: median(reference) }, params };
   } finally {
     await clickhouse.command(sql`DROP DATABASE IF EXISTS ${ident(database)}`).catch(() => undefined);
     await clickhouse.close();
     await logged.close();
   }
+}
+
+/**
+ * The engine of scripts/clickhouse-current (chDB behind ClickHouse's HTTP interface) on a free
+ * loopback port with a throwaway data directory; `cpuSeconds` reads its process's user + system CPU.
+ */
+async function startCurrentEngine(ctx) {
+  const python = join(ctx.root, '.tools/venv/bin/python');
+  const data = mkdtempSync(join(tmpdir(), 'kuroshio-bench-chdb-'));
+  const child = spawn(python, [join(ctx.root, 'infra/clickhouse/current/chdb-http.py'), '0', data], { stdio: ['ignore', 'pipe', 'pipe'] });
+  let stderr = '';
+  child.stderr.on('data', (chunk) => (stderr = (stderr + chunk).slice(-4000)));
+  const url = await new Promise((resolve, reject) => {
+    createInterface({ input: child.stdout }).once('line', resolve);
+    child.once('exit', (code) => reject(new Error(`the current ClickHouse engine exited with ${code} (scripts/clickhouse-current install?): ${stderr}`)));
+  });
+  const ticks = 100; // USER_HZ on Linux
+  return {
+    url,
+    cpuSeconds: () => {
+      const fields = readFileSync(`/proc/${child.pid}/stat`, 'utf8').split(') ')[1].split(' ');
+      return (Number(fields[11]) + Number(fields[12])) / ticks;
+    },
+    stop: async () => {
+      child.kill('SIGTERM');
+      await new Promise((resolve) => (child.exitCode === null ? child.once('exit', resolve) : resolve()));
+      rmSync(data, { recursive: true, force: true });
+    },
+  };
 }
 
 /**

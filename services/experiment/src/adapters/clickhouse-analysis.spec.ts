@@ -1,7 +1,7 @@
 import type { Sql } from '@kuroshio/clickhouse';
 import { describe, expect, it } from 'vitest';
 import type { StatisticsQuery } from '../analysis/sufficient-statistics-sql.js';
-import { ClickHouseAnalysis } from './clickhouse-analysis.js';
+import { ClickHouseAnalysis, statisticsShapeFor } from './clickhouse-analysis.js';
 
 const query: StatisticsQuery = {
   experimentKey: 'exp',
@@ -12,17 +12,26 @@ const query: StatisticsQuery = {
 const DAY = 86_400_000;
 const row = (n: number) => ({ variant: 1, day: 20_000, n: String(n), mv: '0', n0: String(n), s0: 1, q0: 1, x0s: 0, xx0: 0, xy0: 0 });
 
-/** A client whose system.parts answers come from `parts` in turn and whose statistics answers are numbered. */
-function fakeClient(parts: Array<Array<{ partition: string; name: string; level: number }>>) {
+/**
+ * A client of a server of `version` whose system.parts answers come from `parts` in turn and whose
+ * statistics answers are numbered.
+ */
+function fakeClient(parts: Array<Array<{ partition: string; name: string; level: number }>>, version = '18.16.1') {
   const statements: string[] = [];
   let answered = 0;
+  let versionAsked = 0;
   return {
     statements,
+    versionAsked: () => versionAsked,
     client: {
       database: 'db',
       command: async () => undefined,
       query: async <T>(statement: Sql): Promise<T[]> => {
         if (statement.text.includes('system.parts')) return (parts.shift() ?? []) as T[];
+        if (statement.text.includes('version()')) {
+          versionAsked++;
+          return [{ version }] as T[];
+        }
         statements.push(statement.text);
         return [row(++answered)] as T[];
       },
@@ -72,5 +81,37 @@ describe('ClickHouseAnalysis.statistics', () => {
     expect(statements).toHaveLength(2);
     expect(statements[0]).toContain(`event_time_ms >= ${20_001 * DAY}`);
     expect(statements[1]).not.toContain('event_time_ms >=');
+  });
+
+  it('groups and joins on a current server, and asks the version once', async () => {
+    const { client, statements, versionAsked } = fakeClient([[], [], []], '26.9.2.1');
+    const analysis = new ClickHouseAnalysis(client);
+    await analysis.statistics(query);
+    await analysis.statistics(query);
+    expect(versionAsked()).toBe(1);
+    expect(statements.every((text) => text.includes('ANY LEFT JOIN') && !text.includes('UNION ALL'))).toBe(true);
+  });
+
+  it('uses one GROUP BY over both row sets on 18.16, and the shape it is given without asking', async () => {
+    const old = fakeClient([[]]);
+    await new ClickHouseAnalysis(old.client).statistics(query);
+    expect(old.statements[0]).toContain('UNION ALL');
+    expect(old.statements[0]).not.toContain('JOIN');
+    const given = fakeClient([[]], '26.9.2.1');
+    await new ClickHouseAnalysis(given.client, 'union').statistics(query);
+    expect(given.versionAsked()).toBe(0);
+    expect(given.statements[0]).toContain('UNION ALL');
+  });
+});
+
+describe('statisticsShapeFor', () => {
+  it.each([
+    ['18.16.1', 'union'],
+    ['23.8.16.16', 'union'],
+    ['24.3.1.2672', 'join'],
+    ['26.9.2.1', 'join'],
+    ['', 'union'],
+  ] as const)('%s → %s', (version, shape) => {
+    expect(statisticsShapeFor(version)).toBe(shape);
   });
 });
