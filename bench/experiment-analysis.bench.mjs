@@ -26,12 +26,11 @@
 // Needs the stack and built code (npx tsc -b services/experiment). Run under the bench lock:
 //   flock /tmp/kuroshio-bench.lock npm run bench experiment-analysis
 import { ClickHouseLogLevel, createClient } from '@clickhouse/client';
-import { spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import { cpus, loadavg, tmpdir } from 'node:os';
+import { existsSync } from 'node:fs';
+import { cpus, loadavg } from 'node:os';
 import { join } from 'node:path';
-import { createInterface } from 'node:readline';
+import { startCurrentClickHouse } from './lib/current-clickhouse.mjs';
 
 const UNITS = Number(process.env.EXP_BENCH_UNITS || 10_000_000);
 const ROUNDS = Number(process.env.EXP_BENCH_ROUNDS || 5);
@@ -44,7 +43,7 @@ export default async function run(ctx) {
   }
   const figures = [await measure(ctx, ctx.env, { suffix: '', processCpuSeconds: null })];
   if (process.env.EXP_BENCH_CURRENT !== '0') {
-    const engine = await startCurrentEngine(ctx);
+    const engine = await startCurrentClickHouse(ctx.root);
     try {
       figures.push(await measure(ctx, { ...ctx.env, CLICKHOUSE_URL: engine.url }, { suffix: '-current', processCpuSeconds: engine.cpuSeconds }));
     } finally {
@@ -211,35 +210,6 @@ async function measure(ctx, env, engine) {
     await clickhouse.close();
     await logged.close();
   }
-}
-
-/**
- * The engine of scripts/clickhouse-current (chDB behind ClickHouse's HTTP interface) on a free
- * loopback port with a throwaway data directory; `cpuSeconds` reads its process's user + system CPU.
- */
-async function startCurrentEngine(ctx) {
-  const python = join(ctx.root, '.tools/venv/bin/python');
-  const data = mkdtempSync(join(tmpdir(), 'kuroshio-bench-chdb-'));
-  const child = spawn(python, [join(ctx.root, 'infra/clickhouse/current/chdb-http.py'), '0', data], { stdio: ['ignore', 'pipe', 'pipe'] });
-  let stderr = '';
-  child.stderr.on('data', (chunk) => (stderr = (stderr + chunk).slice(-4000)));
-  const url = await new Promise((resolve, reject) => {
-    createInterface({ input: child.stdout }).once('line', resolve);
-    child.once('exit', (code) => reject(new Error(`the current ClickHouse engine exited with ${code} (scripts/clickhouse-current install?): ${stderr}`)));
-  });
-  const ticks = 100; // USER_HZ on Linux
-  return {
-    url,
-    cpuSeconds: () => {
-      const fields = readFileSync(`/proc/${child.pid}/stat`, 'utf8').split(') ')[1].split(' ');
-      return (Number(fields[11]) + Number(fields[12])) / ticks;
-    },
-    stop: async () => {
-      child.kill('SIGTERM');
-      await new Promise((resolve) => (child.exitCode === null ? child.once('exit', resolve) : resolve()));
-      rmSync(data, { recursive: true, force: true });
-    },
-  };
 }
 
 /**

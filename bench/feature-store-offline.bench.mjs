@@ -9,6 +9,8 @@
 //    every feature of the repository's current views: labels uploaded, point-in-time queries per view
 //    and chunk, Parquet, S3, manifest.
 // 3. Reference: the same label table and events, one plain-count join per view, rows read into Node.
+// 4. All of it again on the current ClickHouse engine (chDB = ClickHouse 26.9, ADR 0024), as
+//    feature-store-offline/*-current: the same SQL on the server users run. FS_BENCH_CURRENT=0 skips it.
 // Everything the run created is dropped / removed afterwards.
 import { randomBytes } from 'node:crypto';
 import { existsSync } from 'node:fs';
@@ -16,6 +18,7 @@ import { cpus, loadavg } from 'node:os';
 import { join } from 'node:path';
 import { cpuInterval, stackPids } from './etl/cpu-accounting.mjs';
 import { generateEvents, referenceJoins } from './feature-store-offline/synthetic-warehouse.mjs';
+import { startCurrentClickHouse } from './lib/current-clickhouse.mjs';
 
 const LABEL_ROWS = Number(process.env.FS_BENCH_LABEL_ROWS || 1_000_000);
 const EVENTS = Number(process.env.FS_BENCH_EVENTS || 3_000_000);
@@ -25,12 +28,26 @@ const TARGET_SECONDS = 60;
 const DAY_MS = 86_400_000;
 
 export default async function run(ctx) {
-  const { env, log } = ctx;
-  const loadAtStart = Number(loadavg()[0].toFixed(2));
-  const dist = (path) => import(join(ctx.root, path));
   if (!existsSync(join(ctx.root, 'services/feature-store/dist/offline/training-set-export.js'))) {
     throw new Error('build the feature store first: npx tsc -b services/feature-store');
   }
+  const figures = await measure(ctx, ctx.env, { suffix: '', clickhousePid: stackPids(ctx.stackDir).clickhouse });
+  if (process.env.FS_BENCH_CURRENT !== '0') {
+    const engine = await startCurrentClickHouse(ctx.root);
+    try {
+      figures.push(...(await measure(ctx, { ...ctx.env, CLICKHOUSE_URL: engine.url }, { suffix: '-current', clickhousePid: engine.pid })));
+    } finally {
+      await engine.stop();
+    }
+  }
+  return figures;
+}
+
+/** The whole measurement on one ClickHouse: the stack's server, or the current engine. */
+async function measure(ctx, env, engine) {
+  const { log } = ctx;
+  const loadAtStart = Number(loadavg()[0].toFixed(2));
+  const dist = (path) => import(join(ctx.root, path));
   const [{ ClickHouseClient, trustedSql, ident, sql }, { ObjectStore }, { Secret }, { createLogger }] = await Promise.all([
     dist('libs/clickhouse/dist/index.js'),
     dist('libs/object-store/dist/index.js'),
@@ -75,8 +92,7 @@ export default async function run(ctx) {
     }
 
     log(`export: ${LABEL_ROWS} label rows x ${features.length} features of ${views.length} views, chunks of ${CHUNK_ROWS}`);
-    const servers = stackPids(ctx.stackDir);
-    const cpu = cpuInterval({ clickhouse: [servers.clickhouse], s3: [servers.s3], bench_node: [process.pid] });
+    const cpu = cpuInterval({ clickhouse: [engine.clickhousePid], s3: [stackPids(ctx.stackDir).s3], bench_node: [process.pid] });
     const started = performance.now();
     const { manifest, timings } = await exportTrainingSet(
       { source: { clickhouse, eventsTable: 'events' }, store, bucket, chunkRows: CHUNK_ROWS, now: () => endMs + DAY_MS },
@@ -100,7 +116,9 @@ export default async function run(ctx) {
     log(`reference: ${reference.seconds.toFixed(1)} s for ${reference.queries} joins, ${reference.joinedRows} joined rows`);
 
     const queryPerView = Math.ceil(LABEL_ROWS / CHUNK_ROWS) * views.length;
+    const [{ version }] = await clickhouse.query(sql`SELECT version() AS version`);
     const params = {
+      clickhouse_version: version,
       label_rows: LABEL_ROWS,
       events: EVENTS,
       customers: CUSTOMERS,
@@ -116,24 +134,24 @@ export default async function run(ctx) {
       cpus: cpus().length,
       load_avg_1m_at_start: loadAtStart,
       generated_events_seconds: Number(generated.seconds.toFixed(1)),
-      note: 'ClickHouse 18.16, SeaweedFS and this runner share a 2-core machine; reference = the same label-row x event joins per view as plain counts (no time conditions, no aggregates), rows read into Node the same way',
+      note: 'ClickHouse (clickhouse_version), SeaweedFS and this runner share a 2-core machine; reference = the same label-row x event joins per view as plain counts (no time conditions, no aggregates), rows read into Node the same way',
     };
     return [
       {
-        name: 'feature-store-offline/training-set-1m-seconds',
+        name: `feature-store-offline/training-set-1m-seconds${engine.suffix}`,
         unit: 's',
         value: Number(exportSeconds.toFixed(2)),
         better: 'lower',
-        reference: { name: 'clickhouse/plain-join-count-seconds', value: Number(reference.seconds.toFixed(2)) },
+        reference: { name: `clickhouse/plain-join-count-seconds${engine.suffix}`, value: Number(reference.seconds.toFixed(2)) },
         params,
       },
       {
-        name: 'feature-store-offline/point-in-time-queries-seconds',
+        name: `feature-store-offline/point-in-time-queries-seconds${engine.suffix}`,
         unit: 's',
         value: Number((timings.queryMs / 1000).toFixed(2)),
         better: 'lower',
-        reference: { name: 'clickhouse/plain-join-count-seconds', value: Number(reference.seconds.toFixed(2)) },
-        params: { label_rows: LABEL_ROWS, events: EVENTS, features: features.length, point_in_time_queries: queryPerView, chunk_rows: CHUNK_ROWS },
+        reference: { name: `clickhouse/plain-join-count-seconds${engine.suffix}`, value: Number(reference.seconds.toFixed(2)) },
+        params: { clickhouse_version: version, label_rows: LABEL_ROWS, events: EVENTS, features: features.length, point_in_time_queries: queryPerView, chunk_rows: CHUNK_ROWS },
       },
     ];
   } finally {

@@ -50,11 +50,11 @@ export async function referenceJoins({ clickhouse, sql, ident, views, labelsTabl
   for (const view of views) {
     const rows = await clickhouse.query(sql`
 SELECT l_row AS row_id, toUInt32(count()) AS n
-FROM (SELECT row_id AS l_row, entity_id AS l_entity FROM ${ident(labelsTable)})
+FROM (SELECT row_id AS l_row, entity_id AS l_entity FROM ${ident(labelsTable)}) AS labels
 ALL INNER JOIN (
   SELECT customer_id AS e_entity FROM ${ident(eventsTable)} FINAL
   WHERE ${sourceEventsSql(view.sourceEvents)} AND ${filtersSql(view.filters)}
-) ON l_entity = e_entity
+) AS label_events ON l_entity = e_entity
 GROUP BY l_row`);
     for (const row of rows) joinedRows += row.n;
   }

@@ -1,0 +1,37 @@
+// The engine of scripts/clickhouse-current (chDB = ClickHouse 26.9 behind the part of ClickHouse's HTTP
+// interface @clickhouse/client uses; ADR 0024) for benchmarks that measure a current server beside
+// the stack's 18.16: on a free loopback port with a throwaway data directory. Installed by
+// scripts/setup (scripts/clickhouse-current install).
+import { spawn } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { createInterface } from 'node:readline';
+
+const USER_HZ = 100;
+
+/** Starts the engine; `cpuSeconds()` is its process's user + system CPU so far (chDB keeps no query_log). */
+export async function startCurrentClickHouse(root) {
+  const python = join(root, '.tools/venv/bin/python');
+  const data = mkdtempSync(join(tmpdir(), 'kuroshio-bench-chdb-'));
+  const child = spawn(python, [join(root, 'infra/clickhouse/current/chdb-http.py'), '0', data], { stdio: ['ignore', 'pipe', 'pipe'] });
+  let stderr = '';
+  child.stderr.on('data', (chunk) => (stderr = (stderr + chunk).slice(-4000)));
+  const url = await new Promise((resolve, reject) => {
+    createInterface({ input: child.stdout }).once('line', resolve);
+    child.once('exit', (code) => reject(new Error(`the current ClickHouse engine exited with ${code} (scripts/clickhouse-current install?): ${stderr}`)));
+  });
+  return {
+    url,
+    pid: child.pid,
+    cpuSeconds: () => {
+      const fields = readFileSync(`/proc/${child.pid}/stat`, 'utf8').split(') ')[1].split(' ');
+      return (Number(fields[11]) + Number(fields[12])) / USER_HZ;
+    },
+    stop: async () => {
+      child.kill('SIGTERM');
+      await new Promise((resolve) => (child.exitCode === null ? child.once('exit', resolve) : resolve()));
+      rmSync(data, { recursive: true, force: true });
+    },
+  };
+}
