@@ -77,9 +77,14 @@ export class ClickHouseAnalysis implements StatisticsSource, AnalystViews {
   }
 
   private shape(): Promise<StatisticsShape> {
-    this.#shape ??= this.client.query<{ version: string }>(sql`SELECT version() AS version`).then(([row]) => statisticsShapeFor(row?.version ?? ''));
-    // A failed look-up is asked again next time rather than cached.
-    this.#shape.catch(() => (this.#shape = undefined));
+    if (this.#shape === undefined) {
+      const asked = this.client.query<{ version: string }>(sql`SELECT version() AS version`).then(([row]) => statisticsShapeFor(row?.version ?? ''));
+      // A failed look-up is asked again next time rather than cached.
+      asked.catch(() => {
+        if (this.#shape === asked) this.#shape = undefined;
+      });
+      this.#shape = asked;
+    }
     return this.#shape;
   }
 

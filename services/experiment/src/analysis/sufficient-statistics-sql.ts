@@ -43,8 +43,7 @@ export interface EventsRead {
  * - 'union': one GROUP BY unit over both row sets — no join. ClickHouse 18.16 joins in one thread
  *   and merges every FINAL part in one thread; there this shape takes ~0.6 of the join's CPU.
  * - 'join': each side grouped by unit on its own, then ANY LEFT JOIN. Current servers group and join
- *   in parallel; there it is the faster shape (decision 0020: 10M units, 2.4–2.6 s against 3.0–3.5 s
- *   for 'union' on ClickHouse 26.9).
+ *   in parallel; there it is the faster shape (decision 0020 has the figures for 18.16 and 26.9).
  */
 export type StatisticsShape = 'union' | 'join';
 
@@ -94,10 +93,11 @@ const NOT_EXPOSED = 18446744073709551615n;
  * a materialised view) and its matching events as parallel arrays (time, a bit mask of the metrics
  * the event counts for, one value array per summed property) — by one GROUP BY unit over both row
  * sets ('union', no join), or by grouping each side and joining them ('join'); see StatisticsShape.
- * The metric values are array folds against the first exposure. Units with events but no exposure before `asOfMs` are dropped; units without
- * events get empty arrays, i.e. 0. Units are keyed by cityHash64 of their id (events by
- * cityHash64(customer_id)): a collision of two ids among 10M units has a probability of ~3e-6 and
- * would merge two units. Events are read FINAL (a replayed event must not count twice) except in
+ * The metric values are array folds against the first exposure. Units with events but no exposure
+ * before `asOfMs` are dropped; units without events get empty arrays, i.e. 0. Units are keyed by
+ * cityHash64 of their id (events by cityHash64(customer_id)): a collision of two ids among 10M units
+ * has a probability of ~3e-6 and would merge two units. Events are read FINAL (a replayed event
+ * must not count twice) except in
  * `read.settledMonths`, which hold none, and from `read.fromMs` on when given. Every value is escaped
  * by `sql`; column aliases come from metric positions, never from metric names.
  */
