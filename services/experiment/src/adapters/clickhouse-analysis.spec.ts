@@ -104,6 +104,24 @@ describe('ClickHouseAnalysis.statistics', () => {
   });
 });
 
+describe('ClickHouseAnalysis shape look-up', () => {
+  it('asks the version again after a failed look-up instead of keeping the failure', async () => {
+    const { client, statements } = fakeClient([[]], '26.9.2.1');
+    let failures = 1;
+    const flaky = {
+      ...client,
+      query: async <T>(statement: Sql): Promise<T[]> => {
+        if (statement.text.includes('version()') && failures-- > 0) throw new Error('connection reset');
+        return client.query<T>(statement);
+      },
+    };
+    const analysis = new ClickHouseAnalysis(flaky);
+    await expect(analysis.statistics(query)).rejects.toThrow('connection reset');
+    await analysis.statistics(query);
+    expect(statements[0]).toContain('ANY LEFT JOIN');
+  });
+});
+
 describe('statisticsShapeFor', () => {
   it.each([
     ['18.16.1', 'union'],
