@@ -6,7 +6,7 @@ const [dir, ...failedSteps] = process.argv.slice(2);
 let passed = 0;
 let failed = 0;
 let skipped = 0;
-for (const tier of ['unit', 'integration', 'clickhouse-current', 'e2e', 'helm']) {
+for (const tier of ['unit', 'integration', 'clickhouse-current', 'kafka-previous', 'e2e', 'helm']) {
   const file = join(dir, `${tier}.json`);
   if (!existsSync(file)) {
     console.log(`${tier}: no report (the runner did not finish)`);
