@@ -30,7 +30,7 @@ import { randomBytes } from 'node:crypto';
 import { existsSync } from 'node:fs';
 import { cpus, loadavg } from 'node:os';
 import { join } from 'node:path';
-import { startCurrentClickHouse } from './lib/current-clickhouse.mjs';
+import { onBothClickHouses } from './lib/current-clickhouse.mjs';
 
 const UNITS = Number(process.env.EXP_BENCH_UNITS || 10_000_000);
 const ROUNDS = Number(process.env.EXP_BENCH_ROUNDS || 5);
@@ -41,16 +41,9 @@ export default async function run(ctx) {
   if (!existsSync(join(ctx.root, 'services/experiment/dist/adapters/clickhouse-analysis.js'))) {
     throw new Error('build the experiment service first: npx tsc -b services/experiment');
   }
-  const figures = [await measure(ctx, ctx.env, { suffix: '', processCpuSeconds: null })];
-  if (process.env.EXP_BENCH_CURRENT !== '0') {
-    const engine = await startCurrentClickHouse(ctx.root);
-    try {
-      figures.push(await measure(ctx, { ...ctx.env, CLICKHOUSE_URL: engine.url }, { suffix: '-current', processCpuSeconds: engine.cpuSeconds }));
-    } finally {
-      await engine.stop();
-    }
-  }
-  return figures;
+  return onBothClickHouses(ctx, { skipCurrent: process.env.EXP_BENCH_CURRENT === '0' }, (env, server) =>
+    measure(ctx, env, { suffix: server.suffix, processCpuSeconds: server.current?.cpuSeconds ?? null }),
+  );
 }
 
 /**

@@ -18,7 +18,7 @@ import { cpus, loadavg } from 'node:os';
 import { join } from 'node:path';
 import { cpuInterval, stackPids } from './etl/cpu-accounting.mjs';
 import { generateEvents, referenceJoins } from './feature-store-offline/synthetic-warehouse.mjs';
-import { startCurrentClickHouse } from './lib/current-clickhouse.mjs';
+import { onBothClickHouses } from './lib/current-clickhouse.mjs';
 
 const LABEL_ROWS = Number(process.env.FS_BENCH_LABEL_ROWS || 1_000_000);
 const EVENTS = Number(process.env.FS_BENCH_EVENTS || 3_000_000);
@@ -31,16 +31,9 @@ export default async function run(ctx) {
   if (!existsSync(join(ctx.root, 'services/feature-store/dist/offline/training-set-export.js'))) {
     throw new Error('build the feature store first: npx tsc -b services/feature-store');
   }
-  const figures = await measure(ctx, ctx.env, { suffix: '', clickhousePid: stackPids(ctx.stackDir).clickhouse });
-  if (process.env.FS_BENCH_CURRENT !== '0') {
-    const engine = await startCurrentClickHouse(ctx.root);
-    try {
-      figures.push(...(await measure(ctx, { ...ctx.env, CLICKHOUSE_URL: engine.url }, { suffix: '-current', clickhousePid: engine.pid })));
-    } finally {
-      await engine.stop();
-    }
-  }
-  return figures;
+  return onBothClickHouses(ctx, { skipCurrent: process.env.FS_BENCH_CURRENT === '0' }, (env, server) =>
+    measure(ctx, env, { suffix: server.suffix, clickhousePid: server.current?.pid ?? stackPids(ctx.stackDir).clickhouse }),
+  );
 }
 
 /** The whole measurement on one ClickHouse: the stack's server, or the current engine. */

@@ -35,3 +35,21 @@ export async function startCurrentClickHouse(root) {
     },
   };
 }
+
+/**
+ * `measure(env, server)` on the stack's ClickHouse (server.current null), then, unless
+ * `skipCurrent`, on the current engine (server.current: its url, pid and cpuSeconds); figures of the
+ * second run get names ending in `server.suffix` ("-current"). Returns every figure, in that order.
+ */
+export async function onBothClickHouses(ctx, { skipCurrent }, measure) {
+  const figures = [await measure(ctx.env, { suffix: '', current: null })];
+  if (!skipCurrent) {
+    const engine = await startCurrentClickHouse(ctx.root);
+    try {
+      figures.push(await measure({ ...ctx.env, CLICKHOUSE_URL: engine.url }, { suffix: '-current', current: engine }));
+    } finally {
+      await engine.stop();
+    }
+  }
+  return figures.flat();
+}
