@@ -6,6 +6,11 @@ import { join } from 'node:path';
 
 const TICKS_PER_SECOND = 100;
 
+/** User + system CPU seconds a process has used so far; 0 once it is gone. */
+export function processCpuSeconds(pid) {
+  return processTicks(pid) / TICKS_PER_SECOND;
+}
+
 function processTicks(pid) {
   try {
     const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');

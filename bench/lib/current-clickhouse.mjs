@@ -3,12 +3,11 @@
 // the stack's 18.16: on a free loopback port with a throwaway data directory. Installed by
 // scripts/setup (scripts/clickhouse-current install).
 import { spawn } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
-
-const USER_HZ = 100;
+import { processCpuSeconds } from '../etl/cpu-accounting.mjs';
 
 /** Starts the engine; `cpuSeconds()` is its process's user + system CPU so far (chDB keeps no query_log). */
 export async function startCurrentClickHouse(root) {
@@ -24,10 +23,7 @@ export async function startCurrentClickHouse(root) {
   return {
     url,
     pid: child.pid,
-    cpuSeconds: () => {
-      const fields = readFileSync(`/proc/${child.pid}/stat`, 'utf8').split(') ')[1].split(' ');
-      return (Number(fields[11]) + Number(fields[12])) / USER_HZ;
-    },
+    cpuSeconds: () => processCpuSeconds(child.pid),
     stop: async () => {
       child.kill('SIGTERM');
       await new Promise((resolve) => (child.exitCode === null ? child.once('exit', resolve) : resolve()));
