@@ -1,7 +1,7 @@
 import { decodeTopicValue, TOPICS, type RawEventValue } from '@kuroshio/contracts';
 import { KafkaClient, type ConsumedMessage } from '@kuroshio/kafka';
 import { createLogger } from '@kuroshio/telemetry';
-import { uniqueName, waitFor } from '@kuroshio/testing';
+import { stackEndpoints, uniqueName, waitFor } from '@kuroshio/testing';
 
 export interface ProducedRecord {
   readonly message: ConsumedMessage;
@@ -22,11 +22,7 @@ export interface RawEventsTail {
  * does not decode as an events.raw value fails the consumer, and so the test waiting for it.
  */
 export async function tailRawEvents(tenant: string, clientId: string): Promise<RawEventsTail> {
-  const kafka = new KafkaClient({
-    brokers: [process.env['KAFKA_BROKERS'] ?? '127.0.0.1:9092'],
-    clientId,
-    logger: createLogger({ service: clientId, level: 'silent' }),
-  });
+  const kafka = new KafkaClient({ ...stackEndpoints().kafka, clientId, logger: createLogger({ service: clientId, level: 'silent' }) });
   const groupId = uniqueName(clientId);
   await kafka.resetGroupOffsets(groupId, TOPICS.eventsRaw.name, { earliest: false });
   const consumer = kafka.consumer({ groupId, topics: [TOPICS.eventsRaw.name], fromBeginning: true });
