@@ -27,7 +27,8 @@ export interface StatisticsQuery {
   readonly inProgressConversions?: InProgressConversions;
 }
 
-export type InProgressConversions = 'exclude' | 'include';
+export const IN_PROGRESS_CONVERSIONS = ['exclude', 'include'] as const;
+export type InProgressConversions = (typeof IN_PROGRESS_CONVERSIONS)[number];
 
 /**
  * How to read `events`: the months (YYYYMM) known to hold no replayed duplicate are read without

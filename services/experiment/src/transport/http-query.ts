@@ -1,6 +1,6 @@
 import { CORRECTIONS, type Correction } from '../analysis/multiple-testing.js';
 import type { ResultsRequest } from '../analysis/experiment-analysis.js';
-import type { InProgressConversions } from '../analysis/sufficient-statistics-sql.js';
+import { IN_PROGRESS_CONVERSIONS, type InProgressConversions } from '../analysis/sufficient-statistics-sql.js';
 import { EXPERIMENT_STATES, type ExperimentState } from '../domain/experiment-definition.js';
 import { invalidArgument } from '../domain/experiment-errors.js';
 
@@ -38,8 +38,6 @@ function instant(query: Query, name: string): number | null {
   if (!Number.isFinite(ms)) throw invalidArgument(`${name} must be an ISO-8601 instant or epoch milliseconds`, 'invalid_query', { field: name });
   return ms;
 }
-
-const IN_PROGRESS_CONVERSIONS = ['include', 'exclude'] as const;
 
 export function resultsRequestOf(key: string, query: Query): ResultsRequest {
   const correction = single(query, 'correction');
